@@ -1,0 +1,167 @@
+package dev.mxrtc.homeserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxrtc.homeserver.core.Caller;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: decodes the path, matches a route, authenticates, bounds the body, calls the handler and
+ * writes JSON or a Matrix error. Serves everything under {@code /_matrix/*} and {@code /.well-known/matrix/*}.
+ */
+public final class MatrixServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MatrixServlet.class);
+
+    private final transient Router router;
+    private final transient Function<String, Optional<Caller>> tokens;
+    private final int maxBodyBytes;
+
+    /**
+     * @param tokens       resolves an access token to its caller (empty when unknown)
+     * @param maxBodyBytes larger request bodies are refused with 413 {@code M_TOO_LARGE}
+     */
+    public MatrixServlet(Router router, Function<String, Optional<Caller>> tokens, int maxBodyBytes) {
+        this.router = router;
+        this.tokens = tokens;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setHeader("Access-Control-Allow-Origin", "*");
+        resp.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        resp.setHeader("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization");
+        String method = req.getMethod();
+        if ("OPTIONS".equals(method)) {
+            writeJson(resp, 200, Json.object());
+            return;
+        }
+        try {
+            Object result = dispatch(method, req);
+            if (result instanceof Router.Reply reply) writeJson(resp, reply.status(), reply.body());
+            else writeJson(resp, 200, (JsonNode) result);
+        } catch (MatrixError e) {
+            writeError(resp, e);
+        } catch (Exception e) {
+            LOG.error("Internal error on {} {}", method, req.getRequestURI(), e);
+            writeError(resp, new MatrixError(500, "M_UNKNOWN", "Internal server error"));
+        }
+    }
+
+    private Object dispatch(String method, HttpServletRequest req) throws Exception {
+        String raw = req.getRequestURI();
+        String context = req.getContextPath();
+        if (context != null && !context.isEmpty() && raw.startsWith(context)) raw = raw.substring(context.length());
+        List<String> segments = new ArrayList<>();
+        for (String s : raw.substring(raw.startsWith("/") ? 1 : 0).split("/", -1)) segments.add(decode(s));
+
+        Router.Match match = router.match(method, segments);
+        Router.Match.Found found = switch (match) {
+            case Router.Match.Found f -> f;
+            case Router.Match.NotFound n -> throw MatrixError.unrecognized("Unrecognized request");
+            case Router.Match.WrongMethod w -> throw new MatrixError(405, "M_UNRECOGNIZED", "Unrecognized request method");
+        };
+        Map<String, String> query = parseQuery(req.getQueryString());
+        Caller caller = authenticate(found.route().auth(), req, query);
+        byte[] body = readBody(req);
+        return found.route().handler().handle(new ApiRequest(method, found.params(), query, body, caller));
+    }
+
+    private Caller authenticate(Router.Auth auth, HttpServletRequest req, Map<String, String> query) {
+        String token = null;
+        String header = req.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) token = header.substring(7).trim();
+        else if (query.containsKey("access_token")) token = query.get("access_token");
+        return switch (auth) {
+            case NONE -> null;
+            case OPTIONAL -> token == null ? null : tokens.apply(token).orElseThrow(MatrixServlet::unknownToken);
+            case REQUIRED -> {
+                if (token == null) throw new MatrixError(401, "M_MISSING_TOKEN", "Missing access token");
+                yield tokens.apply(token).orElseThrow(MatrixServlet::unknownToken);
+            }
+        };
+    }
+
+    private static MatrixError unknownToken() {
+        return new MatrixError(401, "M_UNKNOWN_TOKEN", "Unknown access token", Map.of("soft_logout", false));
+    }
+
+    private byte[] readBody(HttpServletRequest req) throws IOException {
+        long declared = req.getContentLengthLong();
+        if (declared > maxBodyBytes) throw tooLarge();
+        try (InputStream in = req.getInputStream()) {
+            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) throw tooLarge();
+            return bytes;
+        }
+    }
+
+    private MatrixError tooLarge() {
+        return new MatrixError(413, "M_TOO_LARGE", "Request body larger than " + maxBodyBytes + " bytes");
+    }
+
+    private static Map<String, String> parseQuery(String qs) {
+        Map<String, String> out = new HashMap<>();
+        if (qs == null || qs.isEmpty()) return out;
+        for (String pair : qs.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String k = decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : decodeQuery(pair.substring(eq + 1));
+            out.putIfAbsent(k, v);
+        }
+        return out;
+    }
+
+    private static String decode(String segment) {
+        // path segments: '+' is literal, only %XX escapes are decoded
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw MatrixError.unrecognized("Malformed path");
+        }
+    }
+
+    private static String decodeQuery(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw MatrixError.invalidParam("Malformed query string");
+        }
+    }
+
+    private static void writeError(HttpServletResponse resp, MatrixError e) throws IOException {
+        ObjectNode body = Json.object();
+        body.put("errcode", e.errcode());
+        body.put("error", e.getMessage());
+        e.extra().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
+        writeJson(resp, e.status(), body);
+    }
+
+    private static void writeJson(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setContentLength(bytes.length);
+        try (OutputStream out = resp.getOutputStream()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.mxrtc.homeserver.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * The embedded H2 database under the data directory, with one connection and one lock: every read and write
+ * runs as a transaction while holding the lock (a single writer is plenty for a development server). The
+ * lock is never held while a client long-polls.
+ *
+ * <p>Stream positions come from one monotonic counter ({@code meta.stream}) that transactions advance with
+ * {@link Tx#nextStreamId()}; after a commit that advanced it, {@code onAdvance} receives the new position.
+ */
+public final class Database implements AutoCloseable {
+
+    /** A unit of work inside a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /** Maps the current row. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Connection conn;
+    private final LongConsumer onAdvance;
+    private long position;
+    private boolean closed;
+
+    public Database(Path dataDir, LongConsumer onAdvance) {
+        this.onAdvance = onAdvance;
+        try {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("homeserver") + ";DB_CLOSE_ON_EXIT=FALSE");
+            ds.setUser("sa");
+            ds.setPassword("");
+            conn = ds.getConnection();
+            conn.setAutoCommit(false);
+            createSchema();
+            position = tx(t -> t.queryOne("SELECT v FROM meta WHERE k = 'stream'", rs -> rs.getLong(1)).orElse(0L));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot open homeserver database in " + dataDir, e);
+        }
+    }
+
+    private void createSchema() throws SQLException {
+        String sql;
+        try (InputStream in = Database.class.getResourceAsStream("schema.sql")) {
+            if (in == null) throw new IllegalStateException("schema.sql missing");
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Statement st = conn.createStatement()) {
+            for (String s : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!s.isBlank()) st.execute(s);
+            }
+            st.execute("INSERT INTO meta (k, v) SELECT 'stream', 0 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM meta WHERE k = 'stream')");
+        }
+        conn.commit();
+    }
+
+    /** The last committed stream position. */
+    public long position() {
+        lock.lock();
+        try {
+            return position;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} in a transaction under the database lock; rolls back on any exception. */
+    public <T> T tx(Work<T> work) {
+        lock.lock();
+        try {
+            if (closed) throw new IllegalStateException("database closed");
+            Tx tx = new Tx(position);
+            boolean ok = false;
+            try {
+                T result = work.run(tx);
+                if (tx.pending != position) {
+                    tx.update("UPDATE meta SET v = ? WHERE k = 'stream'", tx.pending);
+                }
+                conn.commit();
+                ok = true;
+                if (tx.pending != position) {
+                    position = tx.pending;
+                    onAdvance.accept(position);
+                }
+                return result;
+            } finally {
+                if (!ok) conn.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            conn.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The running transaction: statement helpers and stream id allocation. */
+    public final class Tx {
+        private long pending;
+
+        private Tx(long position) {
+            this.pending = position;
+        }
+
+        /** Allocates the next stream position; it becomes visible to others when the transaction commits. */
+        public long nextStreamId() {
+            return ++pending;
+        }
+
+        /** The stream position as seen by this transaction (including its own allocations). */
+        public long position() {
+            return pending;
+        }
+
+        public int update(String sql, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args)) {
+                return ps.executeUpdate();
+            }
+        }
+
+        public <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) out.add(row.map(rs));
+                return out;
+            }
+        }
+
+        public <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
+            List<T> all = query(sql, row, args);
+            return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.getFirst());
+        }
+
+        /** Inserts and returns the generated key (for AUTO_INCREMENT tables). */
+        public long insertReturningKey(String sql, Object... args) throws SQLException {
+            try (PreparedStatement ps = conn.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                bind(ps, args);
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+            PreparedStatement ps = conn.prepareStatement(sql);
+            bind(ps, args);
+            return ps;
+        }
+
+        private void bind(PreparedStatement ps, Object... args) throws SQLException {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+        }
+    }
+}
