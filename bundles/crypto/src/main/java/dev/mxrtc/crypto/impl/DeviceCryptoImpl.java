@@ -79,6 +79,11 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         return deviceId;
     }
 
+    /** The account, for pickling by the owner of this object (under its own lock discipline). */
+    OlmAccount account() {
+        return account;
+    }
+
     @Override
     public IdentityKeys identityKeys() {
         return ours;
@@ -250,7 +255,11 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         if (!mine.isObject()) {
             throw new CryptoException(Reason.WRONG_RECIPIENT, "not encrypted for this device");
         }
-        OlmMessage message = new OlmMessage(mine.path("type").asInt(-1), text(mine, "body"));
+        int type = mine.path("type").asInt(-1);
+        if (type != OlmMessage.PRE_KEY && type != OlmMessage.NORMAL) {
+            throw new CryptoException(Reason.BAD_MESSAGE, "Olm message type " + type);
+        }
+        OlmMessage message = new OlmMessage(type, text(mine, "body"));
         String plaintext;
         lock.lock();
         try {
