@@ -52,9 +52,18 @@ public final class Inspector {
      * @throws IllegalArgumentException if the input is not JSON, not an object, or lacks room_id/events
      */
     public String inspect(String inputJson, long nowMs) {
-        JsonNode input = Json.parse(inputJson)
-                .orElseThrow(() -> new IllegalArgumentException("input is not JSON"));
-        if (!input.isObject()) {
+        return inspect(Json.parse(inputJson).orElseThrow(() -> new IllegalArgumentException("input is not JSON")),
+                nowMs);
+    }
+
+    /**
+     * @param input the parsed input, {@code {"room_id": "...", "events": [...]}}
+     * @param nowMs the instant to compute at, also the receive time of every event
+     * @return the result, pretty JSON
+     * @throws IllegalArgumentException if the input is not an object or lacks room_id/events
+     */
+    public String inspect(JsonNode input, long nowMs) {
+        if (input == null || !input.isObject()) {
             throw new IllegalArgumentException("input is not a JSON object");
         }
         if (!input.path("room_id").isTextual()) {

@@ -23,6 +23,21 @@ public final class EventTypes {
         return RTC_MEMBER.equals(type) || RTC_MEMBER_UNSTABLE.equals(type);
     }
 
+    /** Other room event types of the MatrixRTC MSCs that are not about membership. */
+    private static final java.util.Set<String> OTHER_KNOWN = java.util.Set.of("m.rtc.notification",
+            "m.rtc.decline", "m.rtc.encryption_key", "org.matrix.msc4143.rtc.encryption_key");
+
+    /**
+     * @return whether the type is in a MatrixRTC membership namespace ({@code m.rtc.},
+     *         {@code org.matrix.msc4143.}, {@code org.matrix.msc3401.}) but not one this core reads
+     */
+    public static boolean isUnknownRtcType(String type) {
+        boolean rtcNamespace = type.startsWith("m.rtc.") || type.startsWith("org.matrix.msc4143.")
+                || type.startsWith("org.matrix.msc3401.");
+        return rtcNamespace && !isRtcMember(type) && !isRtcSlot(type) && !CALL_MEMBER_LEGACY.equals(type)
+                && !OTHER_KNOWN.contains(type);
+    }
+
     public static boolean isRtcSlot(String type) {
         return RTC_SLOT.equals(type) || RTC_SLOT_UNSTABLE.equals(type);
     }

@@ -35,9 +35,9 @@ final class LeftContent {
                 keys++;
             }
         }
-        if (keys == 1 && content.has("memberships")) {
+        if (!content.has("application") && (content.has("memberships") || content.has("m.calls"))) {
             return Optional.of(new MemberContent.Invalid("deprecated_format",
-                    "the {memberships:[...]} shape is deprecated and ignored"));
+                    "the {memberships:[...]} and MSC3401 m.calls shapes are deprecated and ignored"));
         }
         if (!content.has("application")) {
             return Optional.of(new MemberContent.Left());

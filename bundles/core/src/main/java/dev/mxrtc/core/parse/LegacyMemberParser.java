@@ -31,10 +31,28 @@ final class LegacyMemberParser {
     private LegacyMemberParser() {
     }
 
-    /** @return whether the sender owns the state key: {@code [_]<sender>} or {@code [_]<sender>_...} */
-    static boolean ownsStateKey(String sender, String stateKey) {
+    /**
+     * Who owns the state key: {@code [_]<sender>}, {@code [_]<sender>_<device>[_...]}.
+     *
+     * @return null if the sender owns it, else {@code spoofed_state_key} (it names another user) or
+     *         {@code invalid_state_key} (it names no user)
+     */
+    static String stateKeyOwner(String sender, String stateKey) {
         String key = stateKey.startsWith("_") ? stateKey.substring(1) : stateKey;
-        return key.equals(sender) || key.startsWith(sender + "_");
+        if (key.equals(sender) || key.startsWith(sender + "_")) {
+            return null;
+        }
+        return key.startsWith("@") ? "spoofed_state_key" : "invalid_state_key";
+    }
+
+    /** @return whether an owned state key names {@code deviceId} right after the user id (or names no device) */
+    private static boolean namesDevice(String sender, String stateKey, String deviceId) {
+        String key = stateKey.startsWith("_") ? stateKey.substring(1) : stateKey;
+        if (key.equals(sender)) {
+            return true; // the per-user key of the deprecated shapes; content decides
+        }
+        String rest = key.substring(sender.length() + 1);
+        return rest.equals(deviceId) || rest.startsWith(deviceId + "_");
     }
 
     static MemberContent parse(RoomEvent event, JsonNode content, String stateKey) {
@@ -54,6 +72,9 @@ final class LegacyMemberParser {
 
     private static Member member(RoomEvent event, JsonNode content, String stateKey) {
         String deviceId = ContentError.string(content, "device_id", "device_id");
+        if (!namesDevice(event.sender(), stateKey, deviceId)) {
+            throw new ContentError("invalid_state_key", "the state key names another device than device_id");
+        }
         String callId = ContentError.string(content, "call_id", "call_id");
         String application = ContentError.string(content, "application", "application");
         JsonNode focusActive = ContentError.object(content, "focus_active", "focus_active");
@@ -84,7 +105,7 @@ final class LegacyMemberParser {
                 ? SlotId.ROOM_CALL.value()
                 : application + "#" + callId;
         if (!SlotId.isValid(slot)) {
-            throw new ContentError("malformed_slot_id", "application#call_id is not a slot id: " + slot);
+            throw new ContentError("invalid_slot_id", "application#call_id is not a slot id: " + slot);
         }
         long createdTs = created == null ? event.originServerTs() : created.asLong();
         long expiresTs = createdTs + (expires == null ? DEFAULT_EXPIRES_MS : expires.asLong());

@@ -38,16 +38,22 @@ public final class MembershipParser {
         if (EventTypes.ROOM_MEMBER.equals(type) && event.stateKey().isPresent()) {
             return roomMember(event);
         }
+        if (EventTypes.isUnknownRtcType(type)) {
+            return new ParsedEvent.Rejected(event, "unknown_type", "not a MatrixRTC type this core knows");
+        }
         return new ParsedEvent.Unrelated(event);
     }
 
     private ParsedEvent sticky(RoomEvent event) {
         if (event.isState()) {
-            return new ParsedEvent.Rejected(event, "unexpected_state_key", "m.rtc.member is not a state event");
+            return new ParsedEvent.Rejected(event, "invalid_state_key", "m.rtc.member is not a state event");
         }
-        long duration = event.stickyDurationMs().orElse(0);
+        if (event.stickyDurationMs().isEmpty()) {
+            return new ParsedEvent.Rejected(event, "missing_field:msc4354_sticky", "not a sticky event");
+        }
+        long duration = event.stickyDurationMs().getAsLong();
         if (duration <= 0) {
-            return new ParsedEvent.Rejected(event, "not_sticky", "no positive sticky duration_ms");
+            return new ParsedEvent.Rejected(event, "expired", "sticky for no time at all");
         }
         if (!event.sender().startsWith("@")) {
             return new ParsedEvent.Rejected(event, "invalid_sender", "sender is not a user id");
@@ -73,7 +79,7 @@ public final class MembershipParser {
         } else {
             return LeftContent.isLeft(content)
                     ? new ParsedEvent.Rejected(event, "left", "a leave without a sticky key")
-                    : new ParsedEvent.Rejected(event, "missing_field:sticky_key", "no sticky key");
+                    : new ParsedEvent.Rejected(event, "missing_field:msc4354_sticky_key", "no sticky key");
         }
         long capped = Math.min(duration, MAX_STICKY_MS);
         long ttl = event.stickyTtlMs().orElse(0);
@@ -87,14 +93,15 @@ public final class MembershipParser {
 
     private ParsedEvent legacy(RoomEvent event) {
         if (event.stateKey().isEmpty()) {
-            return new ParsedEvent.Rejected(event, "not_state", "call.member must be a state event");
+            return new ParsedEvent.Rejected(event, "missing_field:state_key", "call.member is a state event");
         }
         String stateKey = event.stateKey().get();
         if (!event.sender().startsWith("@")) {
             return new ParsedEvent.Rejected(event, "invalid_sender", "sender is not a user id");
         }
-        if (!LegacyMemberParser.ownsStateKey(event.sender(), stateKey)) {
-            return new ParsedEvent.Rejected(event, "spoofed_state_key", "the state key names another user");
+        String owner = LegacyMemberParser.stateKeyOwner(event.sender(), stateKey);
+        if (owner != null) {
+            return new ParsedEvent.Rejected(event, owner, "the state key is not the sender's");
         }
         Optional<JsonNode> parsed = content(event);
         MemberContent member;
@@ -109,11 +116,11 @@ public final class MembershipParser {
 
     private ParsedEvent slot(RoomEvent event) {
         if (event.stateKey().isEmpty()) {
-            return new ParsedEvent.Rejected(event, "not_state", "rtc.slot must be a state event");
+            return new ParsedEvent.Rejected(event, "missing_field:state_key", "rtc.slot is a state event");
         }
         String id = event.stateKey().get();
         if (!SlotId.isValid(id)) {
-            return new ParsedEvent.Rejected(event, "malformed_slot_id", "state key is not a slot id");
+            return new ParsedEvent.Rejected(event, "invalid_slot_id", "state key is not a slot id");
         }
         SlotId slotId = new SlotId(id);
         JsonNode content = content(event).filter(JsonNode::isObject).orElse(null);
@@ -151,6 +158,6 @@ public final class MembershipParser {
         if (Json.utf8Length(event.contentJson(), MAX_CONTENT_BYTES) > MAX_CONTENT_BYTES) {
             return "too_large";
         }
-        return parsed.isEmpty() ? "not_json" : "malformed_content";
+        return parsed.isEmpty() ? "not_json" : "not_an_object";
     }
 }

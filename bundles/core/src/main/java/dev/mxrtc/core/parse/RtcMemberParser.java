@@ -51,12 +51,12 @@ final class RtcMemberParser {
         JsonNode application = ContentError.object(content, "application", "application");
         String appType = ContentError.string(application, "type", "application.type");
         if (appType.contains("#")) {
-            throw new ContentError("malformed_application_type", "application.type must not contain '#'");
+            throw new ContentError("malformed_content", "application.type must not contain '#'");
         }
         JsonNode member = ContentError.object(content, "member", "member");
         String userId = ContentError.string(member, "user_id", "member.user_id");
         if (!MXID.matcher(userId).find()) {
-            throw new ContentError("invalid_user_id", "member.user_id is not a user id");
+            throw new ContentError("malformed_content", "member.user_id is not a user id");
         }
         if (!userId.equals(event.sender())) {
             throw new ContentError("sender_mismatch", "member.user_id must be the sender");
@@ -69,7 +69,7 @@ final class RtcMemberParser {
             throw new ContentError("slot_mismatch", "slot_id must start with " + prefix);
         }
         if (!SlotId.isValid(slot)) {
-            throw new ContentError("malformed_slot_id", "slot_id must contain exactly one '#'");
+            throw new ContentError("invalid_slot_id", "slot_id must contain exactly one '#'");
         }
         JsonNode transports = ContentError.object(content, "transports", "transports");
         List<Transport> published = Transports.list(transports.get("published"), "transports.published");
@@ -101,7 +101,7 @@ final class RtcMemberParser {
         JsonNode stable = content.get("sticky_key");
         JsonNode unstable = content.get("msc4354_sticky_key");
         if (stable != null && unstable != null && !stable.equals(unstable)) {
-            throw new ContentError("sticky_key_mismatch", "sticky_key and msc4354_sticky_key differ");
+            throw new ContentError("malformed_content", "sticky_key and msc4354_sticky_key differ");
         }
     }
 
@@ -109,12 +109,9 @@ final class RtcMemberParser {
         if (rel == null) {
             return;
         }
-        if (!rel.isObject()) {
-            throw ContentError.field("m.relates_to", rel, "an object");
-        }
-        ContentError.string(rel, "event_id", "m.relates_to.event_id");
-        if (!"m.reference".equals(rel.path("rel_type").textValue())) {
-            throw ContentError.field("m.relates_to.rel_type", rel.get("rel_type"), "m.reference");
+        if (!rel.isObject() || !rel.path("event_id").isTextual()
+                || !"m.reference".equals(rel.path("rel_type").textValue())) {
+            throw new ContentError("malformed_content", "m.relates_to must be an m.reference with an event_id");
         }
     }
 }

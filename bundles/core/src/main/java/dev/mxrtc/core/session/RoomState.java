@@ -28,8 +28,6 @@ public final class RoomState {
     private final Map<SlotId, Slot> slots = new HashMap<>();
     private final LinkedHashMap<EntryRef.Sticky, Entry> sticky = new LinkedHashMap<>();
     private final LinkedHashMap<EntryRef.Legacy, Entry> legacy = new LinkedHashMap<>();
-    /** How many sticky entries carry each sticky key (any sender): legacy state with that key loses. */
-    private final Map<String, Integer> stickyKeys = new HashMap<>();
 
     public RoomState(String roomId) {
         this.roomId = roomId;
@@ -87,31 +85,25 @@ public final class RoomState {
         };
     }
 
-    /** @return whether the key count went from 0 to 1 */
+    /** @return whether the key is new in the map */
     boolean putSticky(EntryRef.Sticky ref, Entry entry) {
-        boolean added = sticky.put(ref, entry) == null;
-        return added && stickyKeys.merge(ref.key(), 1, Integer::sum) == 1;
+        return sticky.put(ref, entry) == null;
     }
 
-    /** @return whether the key count went from 1 to 0 */
+    /** @return whether the key was in the map */
     boolean removeSticky(EntryRef.Sticky ref) {
-        if (sticky.remove(ref) == null) {
-            return false;
-        }
-        return stickyKeys.merge(ref.key(), -1, (a, b) -> a + b == 0 ? null : a + b) == null;
+        return sticky.remove(ref) != null;
     }
 
     void putLegacy(EntryRef.Legacy ref, Entry entry) {
         legacy.put(ref, entry);
     }
 
-    public boolean hasStickyKey(String key) {
-        return stickyKeys.containsKey(key);
-    }
 
     /**
      * Whether the entry behind {@code ref} is a joined member at {@code now}, per matrix-js-sdk 43
-     * {@code sessionMembershipsForSlot} (slot closed, sticky-over-state, expiry, sender joined).
+     * {@code sessionMembershipsForSlot} (slot closed, sticky-over-state, expiry, sender joined), except
+     * that a legacy member only loses to a sticky event of its own sender.
      */
     public EntryStatus evaluate(EntryRef ref, long now) {
         Entry entry = entry(ref);
@@ -139,7 +131,9 @@ public final class RoomState {
                 }
             }
             case EntryRef.Legacy l -> {
-                if (!closed && hasStickyKey(l.stateKey())) {
+                // sticky wins over state for the same key (js-sdk), but only the sender's own sticky events:
+                // js-sdk lets anyone's sticky key drop a legacy member, which lets one user remove another.
+                if (!closed && sticky.containsKey(new EntryRef.Sticky(member.userId(), l.stateKey()))) {
                     return new EntryStatus.Excluded("superseded");
                 }
                 if (member.expiredAt(now)) {
