@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ThroughputTest {
     private static final String PAYLOAD = "x".repeat(200);
-    private static final int ROUNDS = 3000;
+    private static final int ROUNDS = 1000;
     private final OlmFactoryImpl factory = new OlmFactoryImpl();
 
     @Test
