@@ -262,8 +262,8 @@ public final class Accounts {
 
     private static byte[] pbkdf2(String password, byte[] salt) {
         try {
-            // a development server: a modest iteration count keeps tests fast
-            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, 10_000, 256);
+            // a development server: a low iteration count keeps tests fast; not for production secrets
+            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, 1_000, 256);
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
         } catch (InvalidKeySpecException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
