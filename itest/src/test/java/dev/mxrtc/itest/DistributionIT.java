@@ -1,0 +1,179 @@
+package dev.mxrtc.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The real distribution, forked: a temp copy of {@code target/mxrtc} run as a service by {@code bin/mxrtc}
+ * on a free port (start, status, HTTP, a bundle deployed into {@code deploy/} that logs through SLF4J into
+ * {@code log/mxrtc.log}, stop by SIGTERM within a bound), and {@code bin/mxrtc inspect} on a small file.
+ */
+public class DistributionIT {
+
+    private static final Duration STOP_BOUND = Duration.ofSeconds(20);
+
+    @Rule
+    public final Timeout timeout = Timeout.seconds(150);
+
+    private Path home;
+
+    @Before
+    public void copyRuntime() throws IOException {
+        home = MxrtcOptions.workDir("dist").resolve("mxrtc");
+        Path dist = MxrtcOptions.dist();
+        try (Stream<Path> files = Files.walk(dist)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = home.resolve(dist.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        assertTrue("bin/mxrtc is executable", Files.isExecutable(home.resolve("bin/mxrtc")));
+    }
+
+    @After
+    public void stopIfStillRunning() throws Exception {
+        if (home != null && Files.exists(home.resolve("run/mxrtc.pid"))) {
+            mxrtc(Duration.ofSeconds(40), "stop");
+        }
+    }
+
+    @Test
+    public void startStatusDeployLogAndStop() throws Exception {
+        int port = freePort();
+        long t0 = System.nanoTime();
+        Result start = mxrtc(Duration.ofSeconds(90), "start", "MXRTC_HTTP_PORT=" + port);
+        assertEquals(start.toString(), 0, start.code());
+        System.out.println("dist: started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: " + start.out().trim());
+
+        Result status = mxrtc(Duration.ofSeconds(10), "status");
+        assertEquals(status.toString(), 0, status.code());
+        assertTrue(status.out(), status.out().matches("(?s)mxrtc is running \\(pid \\d+\\)\\s*"));
+        long pid = Long.parseLong(status.out().replaceAll("\\D", ""));
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("Jetty answers (no servlet at /)", 404, r.statusCode());
+
+        // a DS component in a bundle dropped into deploy/ logs through SLF4J into log/mxrtc.log
+        String marker = "dist-" + System.nanoTime();
+        TestBundles.writeAtomically(home.resolve("deploy/hello.jar"), TestBundles.hello("1.0.0", marker));
+        Path log = home.resolve("log/mxrtc.log");
+        long ms = Waits.until("the component's log line in " + log, Duration.ofSeconds(15),
+                () -> read(log).contains("itest hello component activated, marker=" + marker));
+        System.out.println("dist: deployed bundle's DS component logged after " + ms + " ms");
+        assertFalse("nothing logged at ERROR while starting:\n" + read(log), read(log).contains(" ERROR "));
+
+        t0 = System.nanoTime();
+        Result stop = mxrtc(STOP_BOUND.plusSeconds(10), "stop");
+        long stopMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(stop.toString(), 0, stop.code());
+        assertTrue("stopped within " + STOP_BOUND + ": " + stopMs + " ms", stopMs < STOP_BOUND.toMillis());
+        System.out.println("dist: stopped by SIGTERM in " + stopMs + " ms");
+        assertFalse("process " + pid + " is gone", ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        // a clean stop: the framework stopped the bundles (the component deactivated, Jetty stopped)
+        String text = read(log);
+        assertTrue(text, text.contains("itest hello component deactivated, marker=" + marker));
+        assertTrue(text, text.contains("Stopped Jetty"));
+        assertTrue(read(home.resolve("log/console.log")), read(home.resolve("log/console.log")).contains("mxrtc: stopped in"));
+
+        Result after = mxrtc(Duration.ofSeconds(10), "status");
+        assertEquals(3, after.code());
+        assertEquals("mxrtc is not running", after.out().trim());
+    }
+
+    @Test
+    public void inspectPrintsTheSessions() throws Exception {
+        Path input = home.resolve("inspect-input.json");
+        try (InputStream in = DistributionIT.class.getResourceAsStream("/inspect/legacy-two-members.json")) {
+            Files.write(input, in.readAllBytes());
+        }
+        Result r = mxrtc(Duration.ofSeconds(30), "inspect", input.toString(), "--now", "1767000000000");
+        assertEquals(r.toString(), 0, r.code());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode out = json.readTree(r.out());
+        JsonNode expected;
+        try (InputStream in = DistributionIT.class.getResourceAsStream("/inspect/legacy-two-members.expected.json")) {
+            expected = json.readTree(in);
+        }
+        assertEquals(expected.get("sessions"), out.get("sessions"));
+        assertEquals(expected.get("rejected"), out.get("rejected"));
+
+        Result missing = mxrtc(Duration.ofSeconds(30), "inspect", home.resolve("no-such-file.json").toString());
+        assertEquals(missing.toString(), 2, missing.code());
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    /** Runs bin/mxrtc with this JVM's Java; extra "K=V" arguments after the command become environment. */
+    private Result mxrtc(Duration max, String command, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("bin/mxrtc").toString(), command));
+        ProcessBuilder pb = new ProcessBuilder();
+        for (String a : args) {
+            if (a.matches("[A-Z_]+=.*")) {
+                pb.environment().put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else {
+                cmd.add(a);
+            }
+        }
+        pb.command(cmd);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("MXRTC_OPTS");
+        Path out = Files.createTempFile(home.getParent(), "out", ".txt");
+        Path err = Files.createTempFile(home.getParent(), "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                Path.of("/dev/null").toFile()));
+        Process p = pb.start();
+        if (!p.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/mxrtc " + command + " did not return within " + max + ": " + read(err));
+        }
+        return new Result(p.exitValue(), read(out), read(err));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
