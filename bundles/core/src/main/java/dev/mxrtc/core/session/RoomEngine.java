@@ -83,8 +83,9 @@ public final class RoomEngine {
     private long now = Long.MIN_VALUE;
 
     // changes since the last drain
-    private final Map<EntryRef, Optional<EntryStatus.Joined>> touchedBefore = new LinkedHashMap<>();
-    private final Map<SlotId, Integer> sizeAtStart = new HashMap<>();
+    // (fresh maps per drain: HashMap.clear() costs the largest capacity ever reached, e.g. after a bulk load)
+    private Map<EntryRef, Optional<EntryStatus.Joined>> touchedBefore = new LinkedHashMap<>();
+    private Map<SlotId, Integer> sizeAtStart = new HashMap<>();
     private boolean selectionsChanged;
 
     public RoomEngine(String roomId, Selections selections) {
@@ -147,7 +148,7 @@ public final class RoomEngine {
         Entry entry = new Entry(seq, eventId, s.rank(), s.expiresTs(), s.content());
         boolean keyAppeared = state.putSticky(ref, entry);
         index(ref, entry);
-        deadlines.add(new Deadline(s.expiresTs(), ref, eventId));
+        addDeadline(new Deadline(s.expiresTs(), ref, eventId));
         reevaluate(ref);
         if (keyAppeared) {
             reevaluateIfPresent(new EntryRef.Legacy(ref.key()));
@@ -168,10 +169,24 @@ public final class RoomEngine {
         state.putLegacy(ref, entry);
         index(ref, entry);
         if (l.content() instanceof MemberContent.Joined j) {
-            deadlines.add(new Deadline(j.member().expiresTs(), ref, eventId));
+            addDeadline(new Deadline(j.member().expiresTs(), ref, eventId));
         }
         reevaluate(ref);
         return new Outcome.Stored(ref);
+    }
+
+    /** Queues a deadline; drops stale and repeated ones once they outnumber the live records (amortised O(1)). */
+    private void addDeadline(Deadline deadline) {
+        deadlines.add(deadline);
+        int live = state.sticky().size() + state.legacy().size();
+        if (deadlines.size() > 2 * live + 64) {
+            Set<EntryRef> kept = new HashSet<>();
+            deadlines.removeIf(d -> {
+                Entry current = state.entry(d.ref);
+                // stale (replaced) or a copy (the same event delivered again after a revert)
+                return current == null || !current.eventId().equals(d.eventId) || !kept.add(d.ref);
+            });
+        }
     }
 
     /** Lets time pass: expires sticky records and legacy memberships that are due at {@code nowMs}. */
@@ -319,8 +334,8 @@ public final class RoomEngine {
                 slots.remove(id);
             }
         }
-        touchedBefore.clear();
-        sizeAtStart.clear();
+        touchedBefore = new LinkedHashMap<>();
+        sizeAtStart = new HashMap<>();
         selectionsChanged = false;
         return out;
     }
