@@ -95,6 +95,12 @@ public class DistributionIT {
         System.out.println("dist: deployed bundle's DS component logged after " + ms + " ms");
         assertFalse("nothing logged at ERROR while starting:\n" + read(log), read(log).contains(" ERROR "));
 
+        // a Config Admin file dropped into etc/ configures the component (FileInstall -> Config Admin -> DS)
+        Files.writeString(home.resolve("etc/" + TestBundles.HELLO_BSN + ".cfg"), "marker = from-etc-" + marker + "\n");
+        ms = Waits.until("the component reconfigured from etc/", Duration.ofSeconds(15),
+                () -> read(log).contains("itest hello component activated, marker=from-etc-" + marker));
+        System.out.println("dist: etc/*.cfg applied to the component after " + ms + " ms");
+
         t0 = System.nanoTime();
         Result stop = mxrtc(STOP_BOUND.plusSeconds(10), "stop");
         long stopMs = (System.nanoTime() - t0) / 1_000_000;
@@ -104,7 +110,7 @@ public class DistributionIT {
         assertFalse("process " + pid + " is gone", ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         // a clean stop: the framework stopped the bundles (the component deactivated, Jetty stopped)
         String text = read(log);
-        assertTrue(text, text.contains("itest hello component deactivated, marker=" + marker));
+        assertTrue(text, text.contains("itest hello component deactivated, marker=from-etc-" + marker));
         assertTrue(text, text.contains("Stopped Jetty"));
         assertTrue(read(home.resolve("log/console.log")), read(home.resolve("log/console.log")).contains("mxrtc: stopped in"));
 
