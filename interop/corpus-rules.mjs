@@ -179,7 +179,9 @@ export function inspect(input, now) {
     });
     const winners = []; // indices, in js-sdk's store order
     for (const indices of live.values()) {
-        const rank = (i) => events[i].origin_server_ts + Math.min(events[i].msc4354_sticky.duration_ms, MAX_STICKY_DURATION_MS);
+        // newest wins by origin_server_ts (js-sdk 43 RoomStickyEventsStore); MSC4354 ranks by ts + duration,
+        // the same whenever a key keeps its duration, as MSC4354 requires
+        const rank = (i) => events[i].origin_server_ts;
         let best = indices[0];
         for (const i of indices.slice(1)) {
             if (rank(i) > rank(best) || (rank(i) === rank(best) && events[i].event_id > events[best].event_id)) best = i;

@@ -87,8 +87,9 @@ public final class MembershipParser {
                 ? event.receivedTs() + Math.min(ttl, MAX_STICKY_MS)
                 : Math.min(event.receivedTs(), event.originServerTs()) + capped;
         MemberContent member = RtcMemberParser.parse(event, content, key, expiresTs);
-        return new ParsedEvent.StickyMembership(event, event.sender(), key, event.originServerTs() + capped,
-                expiresTs, member);
+        // Newest wins by origin_server_ts, as matrix-js-sdk 43 orders its sticky store: every member must agree
+        // on which of a sender's updates is current (MSC4354 ranks by ts + duration; equal for equal durations).
+        return new ParsedEvent.StickyMembership(event, event.sender(), key, event.originServerTs(), expiresTs, member);
     }
 
     private ParsedEvent legacy(RoomEvent event) {

@@ -16,7 +16,7 @@ public sealed interface ParsedEvent {
      *
      * @param sender the sender (starts with {@code @})
      * @param stickyKey the MSC4354 sticky key ({@code msc4354_sticky_key}, else {@code sticky_key})
-     * @param rank newest-wins rank, {@code origin_server_ts + min(duration, 1 h)}
+     * @param rank newest-wins rank, {@code origin_server_ts}, as matrix-js-sdk 43
      * @param expiresTs when stickiness ends
      * @param content the parsed content
      */

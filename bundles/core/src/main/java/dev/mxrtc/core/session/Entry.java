@@ -10,7 +10,7 @@ import dev.mxrtc.core.parse.MemberContent;
  * @param seq the collection position: assigned when the key first enters its map and kept while it stays
  *        (a replaced value keeps its place, as in a JavaScript {@code Map})
  * @param eventId the current event
- * @param rank sticky newest-wins rank ({@code origin_server_ts + min(duration, 1 h)}); 0 for legacy
+ * @param rank sticky newest-wins rank ({@code origin_server_ts}, as matrix-js-sdk 43); 0 for legacy
  * @param expiresTs sticky: end of stickiness; legacy: {@link Long#MAX_VALUE} (the member carries its expiry)
  * @param content what the event says
  */

@@ -112,7 +112,7 @@ class MembershipParserTest {
                 50_000, "{\"msc4354_sticky_key\":\"k\"}", OptionalLong.of(7_200_000), OptionalLong.empty(), 20_000);
         var f = (ParsedEvent.StickyMembership) parser.parse(future);
         assertEquals(20_000 + 3_600_000, f.expiresTs(), "duration capped at 1 h, start at receipt");
-        assertEquals(50_000 + 3_600_000, f.rank());
+        assertEquals(50_000, f.rank(), "newest-wins ranks by origin_server_ts, as js-sdk 43");
         RoomEvent ttl = new RoomEvent(Events.ROOM, "$t", "org.matrix.msc4143.rtc.member", Optional.empty(), "@a:x",
                 1_000, "{\"msc4354_sticky_key\":\"k\"}", OptionalLong.of(3_600_000), OptionalLong.of(5_000), 90_000);
         assertEquals(95_000, ((ParsedEvent.StickyMembership) parser.parse(ttl)).expiresTs(), "unsigned ttl wins");
