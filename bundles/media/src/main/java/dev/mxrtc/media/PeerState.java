@@ -1,0 +1,6 @@
+package dev.mxrtc.media;
+
+/** The W3C RTCPeerConnectionState values. */
+public enum PeerState {
+    NEW, CONNECTING, CONNECTED, DISCONNECTED, FAILED, CLOSED
+}

@@ -1,0 +1,88 @@
+package dev.mxrtc.media.ipc;
+
+import java.util.Objects;
+
+/**
+ * Runtime → worker, one JSON line each on the worker's stdin. Peer commands carry the peer id and the generation the
+ * supervisor gave that peer's current connection; the worker answers a command for another generation with an error.
+ */
+public sealed interface Command {
+
+    /** Peer commands, with the connection generation they address. */
+    sealed interface PeerCommand extends Command {
+        String peer();
+
+        int gen();
+    }
+
+    /** A new peer connection (replacing any with the same id); the offerer creates the data channel and the offer. */
+    record Create(String peer, int gen, boolean offerer) implements PeerCommand {
+        public Create {
+            Wire.requireId(peer);
+        }
+    }
+
+    /** The remote description: {@code type} is {@code offer} or {@code answer}. */
+    record RemoteSdp(String peer, int gen, String type, String sdp) implements PeerCommand {
+        public RemoteSdp {
+            Wire.requireId(peer);
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(sdp, "sdp");
+        }
+    }
+
+    record Candidate(String peer, int gen, String mid, int index, String candidate) implements PeerCommand {
+        public Candidate {
+            Wire.requireId(peer);
+            Objects.requireNonNull(candidate, "candidate");
+        }
+    }
+
+    /** Publish a sine tone at {@code hz} (0 = silence). */
+    record Tone(String peer, int gen, double hz) implements PeerCommand {
+        public Tone {
+            Wire.requireId(peer);
+            if (!(hz >= 0 && hz <= 20_000)) {
+                throw new IllegalArgumentException("tone must be in [0, 20000] Hz: " + hz);
+            }
+        }
+    }
+
+    /** Publish a PCM clip (16-bit little-endian, mono, 48 kHz), looped. */
+    record Pcm(String peer, int gen, byte[] pcm) implements PeerCommand {
+        public Pcm {
+            Wire.requireId(peer);
+            pcm = pcm.clone();
+            if (pcm.length % 2 != 0) {
+                throw new IllegalArgumentException("16-bit PCM has an even number of bytes");
+            }
+        }
+
+        @Override
+        public byte[] pcm() {
+            return pcm.clone();
+        }
+    }
+
+    /** A text message on the peer's data channel. */
+    record Send(String peer, int gen, String data) implements PeerCommand {
+        public Send {
+            Wire.requireId(peer);
+            Objects.requireNonNull(data, "data");
+        }
+    }
+
+    record Close(String peer, int gen) implements PeerCommand {
+        public Close {
+            Wire.requireId(peer);
+        }
+    }
+
+    /** Liveness probe: the worker answers {@link Event.Pong} with the same seq. */
+    record Ping(long seq) implements Command {
+    }
+
+    /** Close everything and exit. */
+    record Dispose() implements Command {
+    }
+}

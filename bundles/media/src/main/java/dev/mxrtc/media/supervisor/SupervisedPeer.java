@@ -1,0 +1,210 @@
+package dev.mxrtc.media.supervisor;
+
+import java.util.Locale;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mxrtc.media.AudioLevel;
+import dev.mxrtc.media.IceCandidate;
+import dev.mxrtc.media.Peer;
+import dev.mxrtc.media.PeerListener;
+import dev.mxrtc.media.PeerRole;
+import dev.mxrtc.media.PeerState;
+import dev.mxrtc.media.SessionDescription;
+import dev.mxrtc.media.ipc.Command;
+import dev.mxrtc.media.ipc.Event;
+
+/**
+ * The runtime's side of a peer: what the caller wants (role, published audio) survives worker restarts; each
+ * connection in the worker is a new generation, and events of older generations are dropped. State is owned by the
+ * supervisor's actor: public methods only enqueue.
+ */
+final class SupervisedPeer implements Peer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SupervisedPeer.class);
+
+    private final MediaSupervisor owner;
+    private final String id;
+    private final PeerRole role;
+    private final PeerListener listener;
+    // actor-owned
+    private int gen;
+    private boolean closed;
+    private double toneHz;
+    private short[] pcm;
+
+    SupervisedPeer(MediaSupervisor owner, String id, PeerRole role, PeerListener listener) {
+        if (id == null || id.isEmpty() || id.length() > 255) {
+            throw new IllegalArgumentException("peer id must be 1..255 characters");
+        }
+        this.owner = owner;
+        this.id = id;
+        this.role = Objects.requireNonNull(role, "role");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public PeerRole role() {
+        return role;
+    }
+
+    int gen() {
+        return gen;
+    }
+
+    @Override
+    public void setRemoteDescription(SessionDescription d) {
+        Objects.requireNonNull(d, "description");
+        owner.run(() -> sendOrFail("remote-sdp", new Command.RemoteSdp(id, gen,
+                d.type().name().toLowerCase(Locale.ROOT), d.sdp())));
+    }
+
+    @Override
+    public void addIceCandidate(IceCandidate c) {
+        Objects.requireNonNull(c, "candidate");
+        owner.run(() -> sendOrFail("candidate", new Command.Candidate(id, gen, c.sdpMid(), c.sdpMLineIndex(),
+                c.candidate())));
+    }
+
+    @Override
+    public void publishTone(double hz) {
+        if (!(hz >= 0 && hz <= 20_000)) {
+            throw new IllegalArgumentException("tone must be in [0, 20000] Hz");
+        }
+        owner.run(() -> {
+            toneHz = hz;
+            pcm = null;
+            if (!closed) {
+                owner.send(new Command.Tone(id, gen, hz));
+            }
+        });
+    }
+
+    @Override
+    public void publishPcm(short[] samples) {
+        byte[] le = new byte[samples.length * 2];
+        for (int i = 0; i < samples.length; i++) {
+            le[2 * i] = (byte) samples[i];
+            le[2 * i + 1] = (byte) (samples[i] >> 8);
+        }
+        short[] copy = samples.clone();
+        owner.run(() -> {
+            pcm = copy;
+            toneHz = 0;
+            if (!closed) {
+                owner.send(new Command.Pcm(id, gen, le));
+            }
+        });
+    }
+
+    @Override
+    public void send(String text) {
+        Objects.requireNonNull(text, "text");
+        owner.run(() -> sendOrFail("send", new Command.Send(id, gen, text)));
+    }
+
+    @Override
+    public void reconnect() {
+        owner.run(() -> {
+            if (!closed && owner.running()) {
+                create();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        owner.run(() -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            owner.send(new Command.Close(id, gen));
+            owner.removed(this);
+            notify(l -> l.onState(PeerState.CLOSED));
+        });
+    }
+
+    // ---- actor only
+
+    /** A new connection in the worker (new generation) with the published audio re-applied. */
+    void create() {
+        gen++;
+        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER));
+        if (pcm != null) {
+            byte[] le = new byte[pcm.length * 2];
+            for (int i = 0; i < pcm.length; i++) {
+                le[2 * i] = (byte) pcm[i];
+                le[2 * i + 1] = (byte) (pcm[i] >> 8);
+            }
+            owner.send(new Command.Pcm(id, gen, le));
+        } else if (toneHz > 0) {
+            owner.send(new Command.Tone(id, gen, toneHz));
+        }
+    }
+
+    /** The worker (re)started: make this peer's connection there. */
+    void recreate(boolean afterRestart) {
+        if (closed) {
+            return;
+        }
+        if (afterRestart) {
+            notify(PeerListener::onReconnecting);
+        }
+        create();
+    }
+
+    void onEvent(Event.PeerEvent e) {
+        switch (e) {
+            case Event.LocalSdp x -> notify(l -> l.onLocalDescription(new SessionDescription(
+                    "offer".equals(x.type()) ? SessionDescription.Type.OFFER : SessionDescription.Type.ANSWER,
+                    x.sdp())));
+            case Event.LocalCandidate x -> notify(l -> l.onLocalCandidate(new IceCandidate(x.mid(),
+                    Math.max(0, x.index()), x.candidate())));
+            case Event.State x -> {
+                PeerState s;
+                try {
+                    s = PeerState.valueOf(x.state().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException ex) {
+                    LOG.warn("peer {}: unknown state {}", id, x.state());
+                    return;
+                }
+                notify(l -> l.onState(s));
+            }
+            case Event.Data x -> notify(l -> l.onData(x.data()));
+            case Event.Audio x -> {
+                if (x.rms() >= 0 && x.hz() >= 0 && x.samples() >= 0) {
+                    notify(l -> l.onAudio(new AudioLevel(x.rms(), x.hz(), x.samples())));
+                }
+            }
+            case Event.Closed x -> LOG.debug("peer {} generation {} closed in the worker", id, x.gen());
+        }
+    }
+
+    void onError(String op, String message) {
+        notify(l -> l.onError(op, message));
+    }
+
+    private void sendOrFail(String op, Command c) {
+        if (closed) {
+            notify(l -> l.onError(op, "peer closed"));
+        } else if (!owner.send(c)) {
+            notify(l -> l.onError(op, "media worker restarting; the peer will renegotiate"));
+        }
+    }
+
+    private void notify(java.util.function.Consumer<PeerListener> call) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.warn("peer {}: listener failed", id, e);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.mxrtc.media.worker;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.mxrtc.media.ipc.Command;
+import dev.mxrtc.media.ipc.Event;
+import dev.mxrtc.media.ipc.Wire;
+import dev.mxrtc.media.ipc.WireException;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+
+/**
+ * The media worker: the only JVM that loads libwebrtc. Reads {@link Command} lines on stdin, writes {@link Event}
+ * lines on stdout, logs to stderr. A native check failure aborts this process only; the supervisor in the runtime
+ * restarts it. Stdin closing (the runtime went away) disposes everything and exits.
+ *
+ * <p>Threads: one actor owns the peers and makes every libwebrtc call; a pump thread pushes 10 ms audio frames and
+ * sends audio reports; stdout is written under a lock.
+ */
+public final class MediaWorker implements WorkerPeer.Host {
+
+    private static final long REPORT_MS = 250;
+
+    private final PrintStream out;
+    private final ReentrantLock outLock = new ReentrantLock();
+    private final ExecutorService actor = Executors.newSingleThreadExecutor(r -> thread(r, "media-worker-actor"));
+    private final ScheduledExecutorService pump = Executors.newSingleThreadScheduledExecutor(
+            r -> thread(r, "media-worker-pump"));
+    private final Map<String, WorkerPeer> peers = new HashMap<>();
+    private final List<WorkerPeer> live = new CopyOnWriteArrayList<>();
+    private final HeadlessAudioDeviceModule adm;
+    private final PeerConnectionFactory factory;
+
+    private MediaWorker(PrintStream out) {
+        this.out = out;
+        this.adm = new HeadlessAudioDeviceModule();
+        this.factory = new PeerConnectionFactory(adm);
+    }
+
+    public static void main(String[] args) throws IOException {
+        // stdout is the protocol: anything else printed by libraries goes to stderr
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        MediaWorker w = new MediaWorker(protocol);
+        w.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        System.exit(0);
+    }
+
+    private void run(BufferedReader in) throws IOException {
+        pump.scheduleAtFixedRate(this::pushAll, 10, 10, TimeUnit.MILLISECONDS);
+        pump.scheduleAtFixedRate(this::reportAll, REPORT_MS, REPORT_MS, TimeUnit.MILLISECONDS);
+        emit(new Event.Ready(ProcessHandle.current().pid()));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Command c;
+            try {
+                c = Wire.decodeCommand(line);
+            } catch (WireException e) {
+                emit(new Event.Error(null, 0, "parse", e.getMessage()));
+                continue;
+            }
+            if (c instanceof Command.Dispose) {
+                break;
+            }
+            Command cmd = c;
+            actor.execute(() -> handle(cmd));
+        }
+        shutdown();
+    }
+
+    private void handle(Command c) {
+        String op = "?";
+        try {
+            switch (c) {
+                case Command.Create x -> {
+                    op = "create";
+                    WorkerPeer old = peers.remove(x.peer());
+                    if (old != null) {
+                        closePeer(old);
+                    }
+                    WorkerPeer p = new WorkerPeer(factory, x.peer(), x.gen(), x.offerer(), this);
+                    peers.put(x.peer(), p);
+                    live.add(p);
+                }
+                case Command.RemoteSdp x -> {
+                    op = "remote-sdp";
+                    peer(x).setRemote(x.type(), x.sdp());
+                }
+                case Command.Candidate x -> {
+                    op = "candidate";
+                    peer(x).addCandidate(x.mid(), x.index(), x.candidate());
+                }
+                case Command.Tone x -> {
+                    op = "tone";
+                    peer(x).setSignal(x.hz() == 0 ? new Signal.Silence() : new Signal.Tone(x.hz()));
+                }
+                case Command.Pcm x -> {
+                    op = "pcm";
+                    byte[] pcm = x.pcm();
+                    peer(x).setSignal(pcm.length == 0 ? new Signal.Silence()
+                            : new Signal.Clip(Signal.fromLittleEndian(pcm)));
+                }
+                case Command.Send x -> {
+                    op = "send";
+                    peer(x).send(x.data());
+                }
+                case Command.Close x -> {
+                    op = "close";
+                    WorkerPeer p = peer(x);
+                    peers.remove(x.peer());
+                    closePeer(p);
+                }
+                case Command.Ping x -> emit(new Event.Pong(x.seq()));
+                case Command.Dispose x -> {
+                    // handled by the reader loop
+                }
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            // webrtc-java reports native failures (an SDP that does not parse, a bad candidate) as java.lang.Error
+            String peer = c instanceof Command.PeerCommand pc ? pc.peer() : null;
+            int gen = c instanceof Command.PeerCommand pc ? pc.gen() : 0;
+            emit(new Event.Error(peer, gen, op, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    private WorkerPeer peer(Command.PeerCommand c) {
+        WorkerPeer p = peers.get(c.peer());
+        if (p == null) {
+            throw new IllegalArgumentException("no peer " + c.peer());
+        }
+        if (p.gen != c.gen()) {
+            throw new IllegalArgumentException("stale generation " + c.gen() + " for peer " + c.peer()
+                    + " (now " + p.gen + ")");
+        }
+        return p;
+    }
+
+    private void closePeer(WorkerPeer p) {
+        live.remove(p);
+        p.close();
+        emit(new Event.Closed(p.id, p.gen));
+    }
+
+    private void pushAll() {
+        for (WorkerPeer p : live) {
+            try {
+                p.pushFrame();
+            } catch (RuntimeException e) {
+                System.err.println("media-worker: push to " + p.id + " failed: " + e);
+            }
+        }
+    }
+
+    private void reportAll() {
+        for (WorkerPeer p : live) {
+            AudioAnalyzer.Report r = p.report();
+            if (r != null) {
+                emit(new Event.Audio(p.id, p.gen, r.rms(), r.hz(), r.samples()));
+            }
+        }
+    }
+
+    @Override
+    public void post(Runnable task) {
+        try {
+            actor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    @Override
+    public void emit(Event e) {
+        String line = Wire.encode(e);
+        outLock.lock();
+        try {
+            out.print(line);
+            out.print('\n');
+            out.flush();
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    @Override
+    public void connected() {
+        // HeadlessAudioDeviceModule's recording thread racing CustomAudioSource.pushAudio trips libwebrtc's
+        // race_checker (SIGABRT); each new sending stream restarts recording, so stop it on every connect.
+        adm.stopRecording();
+    }
+
+    private void shutdown() {
+        pump.shutdownNow();
+        actor.execute(() -> {
+            for (WorkerPeer p : List.copyOf(peers.values())) {
+                closePeer(p);
+            }
+            peers.clear();
+            factory.dispose();
+            adm.dispose();
+        });
+        actor.shutdown();
+        try {
+            actor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

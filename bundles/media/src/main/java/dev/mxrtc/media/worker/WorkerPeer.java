@@ -1,0 +1,323 @@
+package dev.mxrtc.media.worker;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.mxrtc.media.ipc.Event;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+
+/**
+ * One peer connection in the worker: an audio track from a {@link Signal}, an analysed remote audio track, and one
+ * reliable ordered data channel ("mxrtc", created in-band by the offerer).
+ *
+ * <pre>
+ *  new ──create──▶ negotiating ──remote sdp (+answer)──▶ connecting ──CONNECTED──▶ connected (audio pushed)
+ *   any ──close──▶ closed (everything disposed: senders, pc, track, source)
+ * </pre>
+ *
+ * All methods except {@link #pushFrame()} and {@link #report()} run on the worker's actor thread; libwebrtc's
+ * callbacks arrive on its signalling thread and are handed to the actor through {@link Host#post}.
+ */
+final class WorkerPeer {
+
+    /** What a peer needs from the worker around it. */
+    interface Host {
+        void post(Runnable task);
+
+        void emit(Event e);
+
+        /** Called on the actor once connected, before audio is pushed (see build notes: the ADM race). */
+        void connected();
+    }
+
+    final String id;
+    final int gen;
+    private final boolean offerer;
+    private final Host host;
+    private final Signal signal = new Signal();
+    private final AudioAnalyzer analyzer = new AudioAnalyzer();
+    private final ReentrantLock audioLock = new ReentrantLock();
+    private final List<RTCIceCandidate> pendingCandidates = new ArrayList<>();
+
+    private final CustomAudioSource source;
+    private final AudioTrack track;
+    private final RTCPeerConnection pc;
+    private final RTCRtpSender sender;
+    private final AudioTrackSink sink = analyzer::accept;
+    private AudioTrack remoteTrack;
+    private RTCDataChannel channel;
+    private boolean remoteSet;
+    private volatile boolean pushing;
+    private volatile boolean closed;
+
+    WorkerPeer(PeerConnectionFactory factory, String id, int gen, boolean offerer, Host host) {
+        this.id = id;
+        this.gen = gen;
+        this.offerer = offerer;
+        this.host = host;
+        this.source = new CustomAudioSource();
+        this.track = factory.createAudioTrack("audio-" + id + "-" + gen, source);
+        this.pc = factory.createPeerConnection(new RTCConfiguration(), new Observer());
+        this.sender = pc.addTrack(track, List.of("mxrtc"));
+        if (offerer) {
+            RTCDataChannelInit init = new RTCDataChannelInit();
+            init.ordered = true;
+            init.negotiated = false;
+            init.id = -1;
+            init.maxRetransmits = -1;
+            init.maxPacketLifeTime = -1;
+            attach(pc.createDataChannel("mxrtc", init));
+            pc.createOffer(new RTCOfferOptions(), new CreateObserver("create"));
+        }
+    }
+
+    void setSignal(Signal.Spec spec) {
+        signal.set(spec);
+    }
+
+    void setRemote(String type, String sdp) {
+        RTCSdpType t = switch (type) {
+            case "offer" -> RTCSdpType.OFFER;
+            case "answer" -> RTCSdpType.ANSWER;
+            default -> throw new IllegalArgumentException("sdp type must be offer or answer: " + type);
+        };
+        if (offerer == (t == RTCSdpType.OFFER)) {
+            throw new IllegalArgumentException("a " + (offerer ? "offerer" : "answerer") + " cannot take an " + type);
+        }
+        pc.setRemoteDescription(new RTCSessionDescription(t, sdp), new SetObserver("remote-sdp", () -> {
+            remoteSet = true;
+            for (RTCIceCandidate c : pendingCandidates) {
+                addCandidateNow(c);
+            }
+            pendingCandidates.clear();
+            if (t == RTCSdpType.OFFER) {
+                pc.createAnswer(new RTCAnswerOptions(), new CreateObserver("remote-sdp"));
+            }
+        }));
+    }
+
+    void addCandidate(String mid, int index, String candidate) {
+        RTCIceCandidate c = new RTCIceCandidate(mid, index, candidate);
+        if (remoteSet) {
+            addCandidateNow(c);
+        } else {
+            pendingCandidates.add(c);
+        }
+    }
+
+    private void addCandidateNow(RTCIceCandidate c) {
+        try {
+            pc.addIceCandidate(c);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // java.lang.Error is webrtc-java's way of saying libwebrtc refused it
+            host.emit(new Event.Error(id, gen, "candidate", "candidate rejected: " + e.getMessage()));
+        }
+    }
+
+    void send(String text) throws Exception {
+        RTCDataChannel ch = channel;
+        if (ch == null) {
+            throw new IllegalStateException("data channel not open yet");
+        }
+        ch.send(new RTCDataChannelBuffer(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), false));
+    }
+
+    /** Pump thread: pushes the next 10 ms of the signal once connected. */
+    void pushFrame() {
+        if (!pushing) {
+            return;
+        }
+        byte[] frame = signal.nextFrame();
+        audioLock.lock();
+        try {
+            if (!closed) {
+                source.pushAudio(frame, 16, Signal.RATE, 1, Signal.FRAME);
+            }
+        } finally {
+            audioLock.unlock();
+        }
+    }
+
+    AudioAnalyzer.Report report() {
+        return remoteTrack == null ? null : analyzer.report();
+    }
+
+    /** Disposes in the order libwebrtc needs: sinks, channel, sender, pc, local track, source. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        pushing = false;
+        audioLock.lock();
+        try {
+            closed = true;
+        } finally {
+            audioLock.unlock();
+        }
+        step(() -> {
+            if (remoteTrack != null) {
+                remoteTrack.removeSink(sink);
+            }
+        });
+        step(() -> {
+            if (channel != null) {
+                channel.unregisterObserver();
+                channel.close();
+                channel.dispose();
+            }
+        });
+        step(() -> pc.removeTrack(sender));
+        step(pc::close);
+        step(track::dispose);
+        step(source::dispose);
+    }
+
+    private void step(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            System.err.println("media-worker: closing peer " + id + ": " + e);
+        }
+    }
+
+    private void attach(RTCDataChannel ch) {
+        channel = ch;
+        ch.registerObserver(new RTCDataChannelObserver() {
+            @Override
+            public void onBufferedAmountChange(long previousAmount) {
+            }
+
+            @Override
+            public void onStateChange() {
+            }
+
+            @Override
+            public void onMessage(RTCDataChannelBuffer buffer) {
+                ByteBuffer b = buffer.data;
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                if (!closed) {
+                    host.emit(new Event.Data(id, gen, text));
+                }
+            }
+        });
+    }
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate c) {
+            if (!closed) {
+                host.emit(new Event.LocalCandidate(id, gen, c.sdpMid, c.sdpMLineIndex, c.sdp));
+            }
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState state) {
+            host.post(() -> {
+                if (closed) {
+                    return;
+                }
+                if (state == RTCPeerConnectionState.CONNECTED) {
+                    host.connected();
+                    pushing = true;
+                }
+                host.emit(new Event.State(id, gen, state.name().toLowerCase(Locale.ROOT)));
+            });
+        }
+
+        @Override
+        public void onDataChannel(RTCDataChannel ch) {
+            host.post(() -> {
+                if (!closed && channel == null) {
+                    attach(ch);
+                }
+            });
+        }
+
+        @Override
+        public void onTrack(RTCRtpTransceiver transceiver) {
+            MediaStreamTrack t = transceiver.getReceiver().getTrack();
+            host.post(() -> {
+                if (!closed && remoteTrack == null && t instanceof AudioTrack audio) {
+                    remoteTrack = audio;
+                    audio.addSink(sink);
+                }
+            });
+        }
+    }
+
+    private final class CreateObserver implements CreateSessionDescriptionObserver {
+        private final String op;
+
+        CreateObserver(String op) {
+            this.op = op;
+        }
+
+        @Override
+        public void onSuccess(RTCSessionDescription desc) {
+            host.post(() -> {
+                if (!closed) {
+                    pc.setLocalDescription(desc, new SetObserver(op, () -> host.emit(new Event.LocalSdp(id, gen,
+                            desc.sdpType == RTCSdpType.OFFER ? "offer" : "answer", desc.sdp))));
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(String error) {
+            host.emit(new Event.Error(id, gen, op, "creating a description failed: " + error));
+        }
+    }
+
+    private final class SetObserver implements SetSessionDescriptionObserver {
+        private final String op;
+        private final Runnable then;
+
+        SetObserver(String op, Runnable then) {
+            this.op = op;
+            this.then = then;
+        }
+
+        @Override
+        public void onSuccess() {
+            host.post(() -> {
+                if (!closed) {
+                    then.run();
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(String error) {
+            host.emit(new Event.Error(id, gen, op, "setting a description failed: " + error));
+        }
+    }
+}

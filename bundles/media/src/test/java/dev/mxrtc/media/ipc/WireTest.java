@@ -1,0 +1,60 @@
+package dev.mxrtc.media.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class WireTest {
+
+    private static final String SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=\"quoted\" \\ back\tslash \u2028\r\n";
+
+    @Test
+    void everyCommandRoundTripsThroughOneLine() throws Exception {
+        List<Command> all = List.of(new Command.Create("p", 1, true), new Command.RemoteSdp("p", 2, "offer", SDP),
+                new Command.Candidate("p", 3, null, 0, "candidate:1 1 udp 1 10.77.0.1 5000 typ host"),
+                new Command.Tone("p", 4, 440.5), new Command.Send("p", 5, "hé \"x\"\n"),
+                new Command.Close("p", 6), new Command.Ping(42), new Command.Dispose());
+        for (Command c : all) {
+            String line = Wire.encode(c);
+            assertFalse(line.contains("\n"), line);
+            assertEquals(c, Wire.decodeCommand(line));
+        }
+        Command.Pcm pcm = new Command.Pcm("p", 7, new byte[] {1, 2, -3, 4});
+        Command.Pcm back = assertInstanceOf(Command.Pcm.class, Wire.decodeCommand(Wire.encode(pcm)));
+        assertArrayEquals(pcm.pcm(), back.pcm());
+    }
+
+    @Test
+    void everyEventRoundTripsThroughOneLine() throws Exception {
+        List<Event> all = List.of(new Event.Ready(123), new Event.LocalSdp("p", 1, "answer", SDP),
+                new Event.LocalCandidate("p", 1, "0", 0, "candidate:x"), new Event.State("p", 1, "connected"),
+                new Event.Data("p", 1, "{\"json\":\"inside\"}"), new Event.Audio("p", 1, 0.21, 440.25, 96000),
+                new Event.Error(null, 0, "parse", "bad"), new Event.Error("p", 2, "candidate", "no"),
+                new Event.Pong(9), new Event.Closed("p", 3));
+        for (Event e : all) {
+            String line = Wire.encode(e);
+            assertFalse(line.contains("\n"), line);
+            assertEquals(e, Wire.decodeEvent(line));
+        }
+    }
+
+    @Test
+    void malformedLinesAreRejectedWithAReason() {
+        for (String bad : new String[] {"", "not json", "[1,2]", "{\"op\":\"create\"}",
+                "{\"op\":\"create\",\"peer\":\"p\",\"gen\":1,\"offerer\":\"yes\"}",
+                "{\"op\":\"tone\",\"peer\":\"p\",\"gen\":1,\"hz\":-5}", "{\"op\":\"nope\"}",
+                "{\"op\":\"ping\",\"seq\":1} trailing", "{\"op\":\"ping\",\"seq\":{\"nested\":1}}",
+                "{\"op\":\"send\",\"peer\":\"p\",\"gen\":1,\"data\":\"unterminated}",
+                "{\"op\":\"pcm\",\"peer\":\"p\",\"gen\":1,\"pcm\":\"!!notbase64\"}",
+                "{\"op\":\"create\",\"peer\":\"\",\"gen\":1,\"offerer\":true}",
+                "{\"op\":\"ping\",\"seq\":1,\"seq\":2}"}) {
+            assertThrows(WireException.class, () -> Wire.decodeCommand(bad), bad);
+        }
+    }
+}
