@@ -17,6 +17,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -105,8 +107,8 @@ final class Launcher {
                 notActive.add(b.getSymbolicName() + " " + b.getVersion() + " is " + stateName(b.getState()));
             }
         }
-        out.printf("mxrtc: started in %d ms, %d bundles active, http on %s:%s%n", took.toMillis(), active,
-                context.getProperty("org.apache.felix.http.host"), context.getProperty("org.osgi.service.http.port"));
+        out.printf("mxrtc: started in %d ms, %d bundles active, http %s%n", took.toMillis(), active,
+                httpEndpoints(context));
         notActive.forEach(s -> out.println("mxrtc: WARNING bundle " + s));
         if (readyFile != null) {
             try {
@@ -115,6 +117,21 @@ final class Launcher {
             } catch (IOException e) {
                 out.println("mxrtc: cannot write " + readyFile + ": " + e);
             }
+        }
+    }
+
+    /** @return the URLs the Servlet Whiteboard listens on (the real port, also when configured as 0) */
+    private static String httpEndpoints(BundleContext context) {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(
+                    "org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            if (refs == null) {
+                return "not running";
+            }
+            Object endpoints = refs[0].getProperty("osgi.http.endpoint");
+            return endpoints instanceof String[] a ? String.join(" ", a) : String.valueOf(endpoints);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 
