@@ -69,6 +69,8 @@ public final class KeyDistribution implements AutoCloseable {
     private final OlmToDeviceTransport toDevice;
     private final MegolmRoomTransport roomEvents;
     private final Map<String, Joined> rooms = new ConcurrentHashMap<>();
+    /** Keys for rooms we have not joined yet (others may see our membership before we open our keying). */
+    private final java.util.Deque<Map.Entry<ReceivedKey, Long>> early = new java.util.ArrayDeque<>();
 
     public KeyDistribution(MatrixClient client, DeviceCrypto crypto, Clock clock, Settings settings) {
         this.client = Objects.requireNonNull(client, "client");
@@ -99,6 +101,13 @@ public final class KeyDistribution implements AutoCloseable {
             previous.keying().close();
         }
         gate.membersChanged(session);
+        List<ReceivedKey> waiting = new ArrayList<>();
+        synchronized (early) {
+            long now = clock.millis();
+            early.removeIf(e -> now - e.getValue() >= settings.bufferExpiryMs());
+            early.removeIf(e -> e.getKey().roomId().equals(session.roomId()) && waiting.add(e.getKey()));
+        }
+        waiting.forEach(gate::received);
         LOG.info("room {}: keying {} with scheme {}", session.roomId(), self.memberId(), scheme.type());
         return keying[0];
     }
@@ -123,6 +132,7 @@ public final class KeyDistribution implements AutoCloseable {
 
     /** Feed of the account's sync batches: to-device events, device list changes, room timelines. */
     public void onSync(SyncBatch batch) {
+        rooms.values().forEach(j -> j.gate().expire()); // buffered keys whose membership never came
         toDevice.onSync(batch);
         batch.joined().forEach((roomId, room) -> {
             for (RoomEvent e : room.timeline()) {
@@ -172,7 +182,18 @@ public final class KeyDistribution implements AutoCloseable {
         public void received(ReceivedKey key) {
             Joined j = rooms.get(key.roomId());
             if (j == null) {
-                dropped(key.roomId(), key.userId(), DropReason.WRONG_ROOM, "no local session in the room");
+                boolean kept;
+                synchronized (early) {
+                    long now = clock.millis();
+                    early.removeIf(e -> now - e.getValue() >= settings.bufferExpiryMs());
+                    kept = early.size() < settings.maxBuffered() && early.add(Map.entry(key, now));
+                }
+                if (kept) {
+                    LOG.debug("key index {} from {} for room {} kept until we join it", key.key().index(),
+                            key.userId(), key.roomId());
+                } else {
+                    dropped(key.roomId(), key.userId(), DropReason.BUFFER_FULL, "no local session in the room");
+                }
             } else {
                 j.gate().received(key);
             }
