@@ -545,6 +545,21 @@ public final class MembershipManager implements Participation {
         timers.clear();
     }
 
+    /**
+     * Stops without leaving, as if the process died: no more keep-alives, so the delayed leave fires on the server.
+     * For tests and benchmarks of crash-to-clean time.
+     */
+    void crash() {
+        actor.execute(() -> {
+            cancelTimers();
+            state = State.DISCONNECTED;
+            status = ParticipationStatus.DISCONNECTED;
+            failure = "crashed";
+            left.complete(null);
+            actor.shutdown();
+        });
+    }
+
     /** @return the state, for tests (read on the actor) */
     State state() {
         return state;
