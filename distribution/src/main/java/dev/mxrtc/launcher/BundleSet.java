@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * and the integration tests both install.
  *
  * <ul>
- * <li>{@code bundle/boot/*.jar}: start level {@value #BOOT_LEVEL}. SPI Fly and the SLF4J/logback bundles:
+ * <li>{@code bundle/boot/*.jar}: start level {@value #BOOT_LEVEL}. SPI Fly, SLF4J, logback and the OSGi Log Service:
  * SPI Fly must weave {@code org.slf4j.LoggerFactory} before any bundle loads it, and logback must already be
  * registered as its provider, or SLF4J falls back to its no-op logger for good.</li>
  * <li>{@code bundle/*.jar}: start level {@value #DEFAULT_LEVEL}, everything else.</li>
