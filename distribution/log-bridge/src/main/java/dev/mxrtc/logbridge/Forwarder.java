@@ -55,8 +55,9 @@ final class Forwarder implements LogListener {
         Bundle b = e.getBundle();
         String bsn = b == null || b.getSymbolicName() == null ? "unknown" : b.getSymbolicName();
         String name = e.getLoggerName();
-        // Felix Log names entries "LogService.<bsn>", "Events.Bundle.<bsn>", ...; a bare "LogService" gets the bsn
-        String logger = name == null || name.equals("LogService") ? bsn : name;
+        // Felix Log names entries "LogService.<bsn>", "Events.Bundle.<bsn>", ...; the bare names "LogService"
+        // and "ROOT" (Felix SCR's logger; also logback's root logger's name) become the bundle's name
+        String logger = name == null || name.equals("LogService") || name.equals("ROOT") ? bsn : name;
         String message = logger.contains(bsn) ? e.getMessage() : "[" + bsn + "] " + e.getMessage();
         try {
             sink.log(logger, e.getLogLevel(), message, e.getException());

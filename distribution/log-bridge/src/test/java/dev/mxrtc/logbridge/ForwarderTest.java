@@ -63,9 +63,10 @@ class ForwarderTest {
         forwarder.replay(Collections.enumeration(newestFirst));
         forwarder.logged(new Entry(2, "Events.Bundle", LogLevel.INFO, "b")); // the listener saw it too
         forwarder.logged(new Entry(3, "org.apache.felix.scr.X", LogLevel.WARN, "c"));
+        forwarder.logged(new Entry(4, "ROOT", LogLevel.DEBUG, "d"));
         forwarder.replay(Collections.enumeration(List.<LogEntry>of(new Entry(3, "x", LogLevel.WARN, "c"))));
         assertEquals(List.of("unknown ERROR a", "Events.Bundle INFO [unknown] b",
-                "org.apache.felix.scr.X WARN [unknown] c"), out);
+                "org.apache.felix.scr.X WARN [unknown] c", "unknown DEBUG d"), out);
     }
 
     @Test
