@@ -61,6 +61,11 @@ class RecoveryTest {
                 List.of(Transport.livekit("https://lk.test/jwt", null))).withFormat(format));
         f.awaitObserved(ms -> Fixture.ofBot(ms).size() == 1
                 && Fixture.ofBot(ms).get(0).memberId().equals(p.memberId()), 5_000, "bot joined");
+        // the observer may see the member before the join's HTTP answer reaches the manager
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (p.status() != ParticipationStatus.CONNECTED && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
         assertEquals(ParticipationStatus.CONNECTED, p.status());
         return p;
     }
