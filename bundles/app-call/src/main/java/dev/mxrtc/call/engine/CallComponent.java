@@ -56,7 +56,7 @@ import dev.mxrtc.matrix.SyncBatch;
 @Component(immediate = true, service = {CallService.class, RtcSessionListener.class},
         configurationPid = CallComponent.PID)
 @Designate(ocd = CallComponent.Config.class)
-public final class CallComponent implements CallService, RtcSessionListener {
+public final class CallComponent implements CallService, RtcSessionListener, AutoCloseable {
 
     public static final String PID = "dev.mxrtc.call";
 
