@@ -7,9 +7,12 @@
  * <p>Content crosses this API as JSON text (a JSON object), like {@link dev.mxrtc.api.RoomEvent#contentJson()}:
  * callers parse it at their edge. Expected failures are {@link dev.mxrtc.matrix.MatrixException}s whose
  * {@link dev.mxrtc.matrix.MatrixError#kind()} callers switch on.
+ *
+ * <p>Outside OSGi, {@link dev.mxrtc.matrix.MatrixClients#open} opens an account from {@link dev.mxrtc.matrix.ClientSettings}
+ * (the implementation is found with {@link java.util.ServiceLoader}).
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.mxrtc.matrix;
 
 import org.osgi.annotation.bundle.Export;
