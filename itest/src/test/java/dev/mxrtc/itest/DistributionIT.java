@@ -112,6 +112,7 @@ public class DistributionIT {
         String text = read(log);
         assertTrue(text, text.contains("itest hello component deactivated, marker=from-etc-" + marker));
         assertTrue(text, text.contains("Stopped Jetty"));
+        assertFalse("nothing logged at ERROR while stopping either:\n" + text, text.contains(" ERROR "));
         assertTrue(read(home.resolve("log/console.log")), read(home.resolve("log/console.log")).contains("mxrtc: stopped in"));
 
         Result after = mxrtc(Duration.ofSeconds(10), "status");

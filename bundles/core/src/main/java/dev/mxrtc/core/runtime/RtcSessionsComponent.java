@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -60,12 +61,24 @@ public final class RtcSessionsComponent implements RtcSessions, RoomEventSink {
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
-        service = new SessionService(InstantSource.system(), executor::execute,
+        service = new SessionService(InstantSource.system(), this::onActor,
                 (task, delay) -> {
                     var f = executor.schedule(task, Math.max(0, delay), TimeUnit.MILLISECONDS);
                     return () -> f.cancel(false);
                 }, Math.max(1, config.rejectedHistory()));
         LOG.info("mxrtc core started");
+    }
+
+    /**
+     * Runs a task on the actor. Once deactivated, SCR still calls the dynamic unbind methods (after
+     * {@code @Deactivate}): there is nothing left to update then, so the task is dropped, not an error.
+     */
+    private void onActor(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("mxrtc core stopped: dropping a late task");
+        }
     }
 
     @Deactivate
