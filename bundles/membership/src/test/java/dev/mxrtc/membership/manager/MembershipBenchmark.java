@@ -19,7 +19,7 @@ import dev.mxrtc.membership.Participation;
 
 /**
  * On demand: {@code ./mvnw -pl bundles/membership verify -Dgroups=benchmark -Dtest=MembershipBenchmark
- * -Dsurefire.excludedGroups= -Dmxrtc.bench.joins=100}. Prints time-to-join (join requested until the observer's
+ * -Dmembership.excludedGroups=none -Dmxrtc.bench.joins=100}. Prints time-to-join (join requested until the observer's
  * own sync and core show the member) p50/p99 over N joins, per format, and crash-to-clean (the participation stops
  * without leaving until the observer sees the member gone) as a ratio to the configured delay.
  */
