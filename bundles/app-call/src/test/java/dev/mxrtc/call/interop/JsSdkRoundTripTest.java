@@ -92,6 +92,21 @@ class JsSdkRoundTripTest {
         mxrtcRingsJsSdkParsesItAndDeclines();
         jsSdkRingsMxrtcRingsAndDeclines();
         reactionsAndHandsBothWays();
+        historyRecordedTheCalls();
+    }
+
+    void historyRecordedTheCalls() {
+        bob.history.flush();
+        var calls = bob.history.calls(room, 10);
+        // bob alone (ended when he left), then alice's call that bob joined (still running)
+        assertEquals(2, calls.size(), calls.toString());
+        assertTrue(calls.get(0).endTs().isEmpty());
+        // alice's second joinRoomSession re-sent her membership: a rejoin is recorded as another join
+        assertEquals(List.of(aliceId, "@bob:" + SERVER), calls.get(0).participants().stream()
+                .map(dev.mxrtc.call.CallRecord.Participant::userId).distinct().toList());
+        assertEquals("ended", calls.get(1).endReason());
+        assertEquals(List.of("@bob:" + SERVER), calls.get(1).participants().stream()
+                .map(dev.mxrtc.call.CallRecord.Participant::userId).toList());
     }
 
     void mxrtcRingsJsSdkParsesItAndDeclines() throws Exception {

@@ -32,6 +32,7 @@ final class MxrtcAccount implements AutoCloseable {
     final MatrixClient client;
     final SessionService core;
     final CallComponent calls;
+    final dev.mxrtc.call.history.HistoryComponent history;
     final BlockingQueue<CallEvent> events = new LinkedBlockingQueue<>();
     private final MatrixClientComponent component;
     private final ScheduledExecutorService coreActor;
@@ -74,6 +75,9 @@ final class MxrtcAccount implements AutoCloseable {
         calls = new CallComponent(client, core, InstantSource.system(), 10_000, true);
         calls.addListener(events::add);
         core.addListener(calls, null);
+        history = new dev.mxrtc.call.history.HistoryComponent(dataDir.resolve("history"), 30_000,
+                InstantSource.system());
+        core.addListener(history, null);
     }
 
     /** @return the next call event of the type, skipping others (bounded wait) */
@@ -96,6 +100,7 @@ final class MxrtcAccount implements AutoCloseable {
     public void close() throws Exception {
         calls.close();
         feed.close();
+        history.close();
         coreActor.shutdownNow();
         var deactivate = MatrixClientComponent.class.getDeclaredMethod("deactivate");
         deactivate.setAccessible(true);
