@@ -1,5 +1,6 @@
 package dev.mxrtc.admin.internal;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +130,7 @@ final class AdminRoutes {
             Optional<SpiType> t = SpiType.parse(type);
             if (t.isEmpty()) {
                 return json(400, json.error("bad_type", "type must be one of the mxrtc SPI types: "
-                        + java.util.Arrays.stream(SpiType.values()).map(SpiType::className).toList()), Map.of());
+                        + Arrays.stream(SpiType.values()).map(SpiType::className).toList()), Map.of());
             }
             out.put(t.get(), view.services(t.get()));
         }
