@@ -150,7 +150,9 @@ public final class HistoryStore implements AutoCloseable {
             }
             case SessionEvent.MemberJoined joined -> {
                 long id = callFor(s, now);
-                insertParticipant(id, joined.member(), now);
+                if (!isIn(id, joined.member())) { // the core may also report the members a session started with
+                    insertParticipant(id, joined.member(), now);
+                }
             }
             case SessionEvent.MemberLeft left -> {
                 long id = callFor(s, now);
@@ -273,6 +275,17 @@ public final class HistoryStore implements AutoCloseable {
             ResultSet keys = i.getGeneratedKeys();
             keys.next();
             return keys.getLong(1);
+        }
+    }
+
+    private boolean isIn(long callId, Member m) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM participants WHERE call_id = ? AND member_id = ?"
+                + " AND user_id = ? AND device_id = ? AND leave_ts IS NULL")) {
+            q.setLong(1, callId);
+            q.setString(2, m.memberId());
+            q.setString(3, m.userId());
+            q.setString(4, m.deviceId());
+            return q.executeQuery().next();
         }
     }
 
