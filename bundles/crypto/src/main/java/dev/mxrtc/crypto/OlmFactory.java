@@ -27,8 +27,15 @@ public interface OlmFactory {
 
     InboundGroupSession restoreInboundGroupSession(byte[] pickle, byte[] key) throws CryptoException;
 
-    /** The Matrix layer for one device around {@code account}. */
+    /** The Matrix layer for one device around {@code account}, in memory only (a new device, or tests). */
     DeviceCrypto deviceCrypto(String userId, String deviceId, OlmAccount account);
+
+    /**
+     * The Matrix layer for one device around {@code account}, starting from {@code restored} sessions and telling
+     * {@code listener} about every change, so that a restarted device keeps decrypting the sessions it had.
+     */
+    DeviceCrypto deviceCrypto(String userId, String deviceId, OlmAccount account, CryptoState restored,
+            CryptoStateListener listener);
 
     /** Verifies an Ed25519 signature ({@code signature} and {@code publicKey} unpadded base64). */
     boolean verifyEd25519(String publicKey, byte[] message, String signature);

@@ -6,10 +6,12 @@
  * {@code m.megolm.v1.aes-sha2} room events). Obtain everything from an {@link dev.mxrtc.crypto.OlmFactory} service.
  *
  * <p>Wire formats match libolm / vodozemac. Keys on the wire are unpadded base64. Nothing here prints key material.
- * Objects other than {@link dev.mxrtc.crypto.OlmFactory} are not thread-safe: one owner (thread or lock) each.
+ * Objects other than {@link dev.mxrtc.crypto.OlmFactory} and {@link dev.mxrtc.crypto.DeviceCrypto} are not thread-safe:
+ * one owner (thread or lock) each. A {@link dev.mxrtc.crypto.CryptoStateListener} sees every state change of a
+ * {@link dev.mxrtc.crypto.DeviceCrypto}, and {@link dev.mxrtc.crypto.CryptoState} restores it after a restart.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.mxrtc.crypto;
 
 import org.osgi.annotation.bundle.Export;

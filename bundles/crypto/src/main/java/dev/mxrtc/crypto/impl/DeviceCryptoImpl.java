@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxrtc.crypto.CryptoException;
 import dev.mxrtc.crypto.CryptoException.Reason;
+import dev.mxrtc.crypto.CryptoState;
+import dev.mxrtc.crypto.CryptoStateListener;
 import dev.mxrtc.crypto.DecryptedRoomEvent;
 import dev.mxrtc.crypto.DecryptedToDevice;
 import dev.mxrtc.crypto.Device;
@@ -13,11 +15,11 @@ import dev.mxrtc.crypto.GroupPlaintext;
 import dev.mxrtc.crypto.GroupSession;
 import dev.mxrtc.crypto.IdentityKeys;
 import dev.mxrtc.crypto.InboundGroupSession;
+import dev.mxrtc.crypto.InboundRoomSession;
 import dev.mxrtc.crypto.InboundSession;
 import dev.mxrtc.crypto.OlmAccount;
 import dev.mxrtc.crypto.OlmMessage;
 import dev.mxrtc.crypto.OlmSession;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The Matrix layer over one account. One lock owns the account and every session. Olm sessions per peer identity
  * key are kept most-recently-used first, as libolm-based clients and matrix-sdk-crypto do; Megolm replays are
- * detected by remembering which event id each (session, index) was first seen under.
+ * detected by remembering which event id each (session, index) was first seen under (in memory: after a restart a
+ * Megolm message can be decrypted once more under another event id).
+ *
+ * <p>Persistence: every change of the account, of an Olm session or of the inbound Megolm sessions is reported to
+ * the {@link CryptoStateListener} under the lock, before the operation returns; {@link CryptoState} restores them.
+ * Outbound Megolm sessions are not kept: after a restart the next room event starts a new one (share it again).
  */
 final class DeviceCryptoImpl implements DeviceCrypto {
     static final String OLM = "m.olm.v1.curve25519-aes-sha2";
@@ -41,19 +48,17 @@ final class DeviceCryptoImpl implements DeviceCrypto {
     private static final int MAX_SEEN_INDICES = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceCryptoImpl.class);
 
-    private record InboundEntry(InboundGroupSession session, String senderKey, String senderEd25519) {
-    }
-
     private final OlmFactoryImpl factory;
     private final String userId;
     private final String deviceId;
     private final OlmAccount account;
+    private final CryptoStateListener listener;
     private final IdentityKeys ours;
     private final ObjectMapper json = new ObjectMapper();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, List<OlmSession>> olmSessions = new HashMap<>();
     private final Map<String, GroupSession> outbound = new HashMap<>();
-    private final Map<String, InboundEntry> inbound = new HashMap<>();
+    private final Map<String, InboundRoomSession> inbound = new HashMap<>();
     private final LinkedHashMap<String, String> seenIndices = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -61,12 +66,27 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         }
     };
 
-    DeviceCryptoImpl(OlmFactoryImpl factory, String userId, String deviceId, OlmAccount account) {
+    DeviceCryptoImpl(OlmFactoryImpl factory, String userId, String deviceId, OlmAccount account, CryptoState restored,
+            CryptoStateListener listener) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.userId = Objects.requireNonNull(userId, "userId");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.account = Objects.requireNonNull(account, "account");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.ours = account.identityKeys();
+        for (OlmSession session : restored.olmSessions()) { // most recently used first: keep that order
+            List<OlmSession> sessions = olmSessions.computeIfAbsent(session.theirIdentityKey(), k -> new ArrayList<>());
+            if (sessions.size() < MAX_SESSIONS_PER_DEVICE) {
+                sessions.addLast(session);
+            }
+        }
+        for (InboundRoomSession s : restored.inboundSessions()) {
+            inbound.put(s.roomId() + '|' + s.session().sessionId(), s);
+        }
+        if (!restored.olmSessions().isEmpty() || !restored.inboundSessions().isEmpty()) {
+            LOG.debug("{} {}: restored {} Olm and {} Megolm sessions", userId, deviceId, restored.olmSessions().size(),
+                    restored.inboundSessions().size());
+        }
     }
 
     @Override
@@ -108,6 +128,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
             int missing = target - account.unpublishedOneTimeKeys().size();
             if (missing > 0) {
                 account.generateOneTimeKeys(missing);
+                listener.accountChanged(account);
             }
             ObjectNode out = json.createObjectNode();
             account.unpublishedOneTimeKeys().forEach((id, key) ->
@@ -123,6 +144,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         lock.lock();
         try {
             account.generateFallbackKey();
+            listener.accountChanged(account);
             ObjectNode out = json.createObjectNode();
             account.unpublishedFallbackKey().forEach((id, key) -> out.set("signed_curve25519:" + id,
                     signed(json.createObjectNode().put("key", key).put("fallback", true))));
@@ -137,6 +159,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         lock.lock();
         try {
             account.markKeysAsPublished();
+            listener.accountChanged(account);
         } finally {
             lock.unlock();
         }
@@ -156,11 +179,11 @@ final class DeviceCryptoImpl implements DeviceCrypto {
 
     @Override
     public Device verifyDeviceKeys(String deviceKeysJson) throws CryptoException {
-        JsonNode keys = parse(deviceKeysJson);
-        String user = text(keys, "user_id");
-        String device = text(keys, "device_id");
-        String ed25519 = text(keys.path("keys"), "ed25519:" + device);
-        String curve25519 = text(keys.path("keys"), "curve25519:" + device);
+        JsonNode keys = JsonFields.parse(deviceKeysJson);
+        String user = JsonFields.text(keys, "user_id");
+        String device = JsonFields.text(keys, "device_id");
+        String ed25519 = JsonFields.text(keys.path("keys"), "ed25519:" + device);
+        String curve25519 = JsonFields.text(keys.path("keys"), "curve25519:" + device);
         boolean olm = false;
         for (JsonNode algorithm : keys.path("algorithms")) {
             olm |= OLM.equals(algorithm.asText());
@@ -174,9 +197,9 @@ final class DeviceCryptoImpl implements DeviceCrypto {
 
     @Override
     public String verifyOneTimeKey(Device device, String signedKeyJson) throws CryptoException {
-        JsonNode key = parse(signedKeyJson);
+        JsonNode key = JsonFields.parse(signedKeyJson);
         checkSignature(key, device.userId(), device.deviceId(), device.keys().ed25519());
-        return text(key, "key");
+        return JsonFields.text(key, "key");
     }
 
     private void checkSignature(JsonNode object, String user, String device, String ed25519) throws CryptoException {
@@ -203,7 +226,9 @@ final class DeviceCryptoImpl implements DeviceCrypto {
     public void startSession(Device device, String oneTimeKey) throws CryptoException {
         lock.lock();
         try {
-            remember(account.createOutboundSession(device.keys().curve25519(), oneTimeKey));
+            OlmSession session = account.createOutboundSession(device.keys().curve25519(), oneTimeKey);
+            remember(session);
+            listener.olmSessionChanged(session);
             LOG.debug("Olm session started to {} {}", device.userId(), device.deviceId());
         } finally {
             lock.unlock();
@@ -222,7 +247,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
     @Override
     public String encryptToDevice(Device device, String type, String contentJson) throws CryptoException {
         ObjectNode payload = json.createObjectNode();
-        payload.put("type", type).set("content", parseObject(contentJson));
+        payload.put("type", type).set("content", JsonFields.parseObject(contentJson));
         payload.put("sender", userId).put("sender_device", deviceId).put("recipient", device.userId());
         payload.putObject("recipient_keys").put("ed25519", device.keys().ed25519());
         payload.putObject("keys").put("ed25519", ours.ed25519());
@@ -234,6 +259,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
                 throw new CryptoException(Reason.UNKNOWN_SESSION, "no Olm session to " + device.deviceId());
             }
             message = sessions.getFirst().encrypt(payload.toString());
+            listener.olmSessionChanged(sessions.getFirst());
         } finally {
             lock.unlock();
         }
@@ -246,11 +272,11 @@ final class DeviceCryptoImpl implements DeviceCrypto {
 
     @Override
     public DecryptedToDevice decryptToDevice(String sender, String encryptedContentJson) throws CryptoException {
-        JsonNode content = parse(encryptedContentJson);
+        JsonNode content = JsonFields.parse(encryptedContentJson);
         if (!OLM.equals(content.path("algorithm").asText())) {
             throw new CryptoException(Reason.UNSUPPORTED, "not " + OLM);
         }
-        String senderKey = text(content, "sender_key");
+        String senderKey = JsonFields.text(content, "sender_key");
         JsonNode mine = content.path("ciphertext").path(ours.curve25519());
         if (!mine.isObject()) {
             throw new CryptoException(Reason.WRONG_RECIPIENT, "not encrypted for this device");
@@ -259,7 +285,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         if (type != OlmMessage.PRE_KEY && type != OlmMessage.NORMAL) {
             throw new CryptoException(Reason.BAD_MESSAGE, "Olm message type " + type);
         }
-        OlmMessage message = new OlmMessage(type, text(mine, "body"));
+        OlmMessage message = new OlmMessage(type, JsonFields.text(mine, "body"));
         String plaintext;
         lock.lock();
         try {
@@ -267,7 +293,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         } finally {
             lock.unlock();
         }
-        JsonNode payload = parse(plaintext);
+        JsonNode payload = JsonFields.parse(plaintext);
         if (!sender.equals(payload.path("sender").asText())) {
             throw new CryptoException(Reason.WRONG_SENDER, "payload claims another sender");
         }
@@ -282,8 +308,8 @@ final class DeviceCryptoImpl implements DeviceCrypto {
             throw new CryptoException(Reason.BAD_MESSAGE, "payload has no content");
         }
         String senderDevice = payload.path("sender_device").isTextual() ? payload.get("sender_device").textValue() : null;
-        return new DecryptedToDevice(sender, senderDevice, senderKey, text(payload.path("keys"), "ed25519"),
-                text(payload, "type"), inner.toString());
+        return new DecryptedToDevice(sender, senderDevice, senderKey, JsonFields.text(payload.path("keys"), "ed25519"),
+                JsonFields.text(payload, "type"), inner.toString());
     }
 
     /** Existing sessions first; a pre-key message no session matches creates one from our one-time key. */
@@ -294,6 +320,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
                 if (session.matchesInbound(senderKey, message)) {
                     String plaintext = session.decrypt(message);
                     remember(session);
+                    listener.olmSessionChanged(session);
                     return plaintext;
                 }
                 continue;
@@ -301,6 +328,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
             try {
                 String plaintext = session.decrypt(message);
                 remember(session);
+                listener.olmSessionChanged(session);
                 return plaintext;
             } catch (CryptoException e) {
                 if (e.reason() == Reason.REPLAY) {
@@ -313,6 +341,8 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         }
         InboundSession created = account.createInboundSession(senderKey, message);
         remember(created.session());
+        listener.accountChanged(account); // its one-time key is used up
+        listener.olmSessionChanged(created.session());
         LOG.debug("Olm session created from a pre-key message, session {}", created.session().sessionId());
         return created.plaintext();
     }
@@ -322,7 +352,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
     @Override
     public String encryptRoomEvent(String roomId, String type, String contentJson) throws CryptoException {
         ObjectNode payload = json.createObjectNode();
-        payload.put("type", type).put("room_id", roomId).set("content", parseObject(contentJson));
+        payload.put("type", type).put("room_id", roomId).set("content", JsonFields.parseObject(contentJson));
         String ciphertext;
         String sessionId;
         lock.lock();
@@ -345,9 +375,10 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         if (session == null) {
             session = factory.newGroupSession();
             outbound.put(roomId, session);
-            inbound.put(roomId + '|' + session.sessionId(),
-                    new InboundEntry(factory.inboundGroupSession(session.sessionKey()), ours.curve25519(),
-                            ours.ed25519()));
+            InboundRoomSession own = new InboundRoomSession(roomId, ours.curve25519(), ours.ed25519(),
+                    factory.inboundGroupSession(session.sessionKey()));
+            inbound.put(roomId + '|' + session.sessionId(), own);
+            listener.inboundSessionChanged(own);
         }
         return session;
     }
@@ -383,25 +414,28 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         if (!"m.room_key".equals(event.type())) {
             return Optional.empty();
         }
-        JsonNode content = parse(event.contentJson());
+        JsonNode content = JsonFields.parse(event.contentJson());
         if (!MEGOLM.equals(content.path("algorithm").asText())) {
             return Optional.empty();
         }
-        String roomId = text(content, "room_id");
-        String sessionId = text(content, "session_id");
-        InboundGroupSession session = factory.inboundGroupSession(text(content, "session_key"));
+        String roomId = JsonFields.text(content, "room_id");
+        String sessionId = JsonFields.text(content, "session_id");
+        InboundGroupSession session = factory.inboundGroupSession(JsonFields.text(content, "session_key"));
         if (!session.sessionId().equals(sessionId)) {
             throw new CryptoException(Reason.BAD_MESSAGE, "session_id does not match the session key");
         }
         lock.lock();
         try {
             String key = roomId + '|' + sessionId;
-            InboundEntry known = inbound.get(key);
+            InboundRoomSession known = inbound.get(key);
             if (known != null && !known.senderKey().equals(event.senderKey())) {
                 throw new CryptoException(Reason.WRONG_SENDER, "session " + sessionId + " known from another device");
             }
             if (known == null || known.session().firstKnownIndex() > session.firstKnownIndex()) {
-                inbound.put(key, new InboundEntry(session, event.senderKey(), event.senderEd25519()));
+                InboundRoomSession accepted = new InboundRoomSession(roomId, event.senderKey(), event.senderEd25519(),
+                        session);
+                inbound.put(key, accepted);
+                listener.inboundSessionChanged(accepted);
                 LOG.debug("room key accepted: room {} session {} from {}", roomId, sessionId, event.sender());
             }
         } finally {
@@ -412,15 +446,15 @@ final class DeviceCryptoImpl implements DeviceCrypto {
 
     @Override
     public DecryptedRoomEvent decryptRoomEvent(String roomId, String eventJson) throws CryptoException {
-        JsonNode event = parse(eventJson);
+        JsonNode event = JsonFields.parse(eventJson);
         JsonNode content = event.path("content");
         if (!MEGOLM.equals(content.path("algorithm").asText())) {
             throw new CryptoException(Reason.UNSUPPORTED, "not " + MEGOLM);
         }
-        String sessionId = text(content, "session_id");
+        String sessionId = JsonFields.text(content, "session_id");
         String eventId = event.path("event_id").asText("");
         GroupPlaintext plain;
-        InboundEntry entry;
+        InboundRoomSession entry;
         lock.lock();
         try {
             entry = inbound.get(roomId + '|' + sessionId);
@@ -431,7 +465,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
             if (claimedSenderKey.isTextual() && !claimedSenderKey.textValue().equals(entry.senderKey())) {
                 throw new CryptoException(Reason.WRONG_SENDER, "session " + sessionId + " is from another device");
             }
-            plain = entry.session().decrypt(text(content, "ciphertext"));
+            plain = entry.session().decrypt(JsonFields.text(content, "ciphertext"));
             String seenKey = sessionId + '|' + plain.messageIndex();
             String firstSeen = seenIndices.putIfAbsent(seenKey, eventId);
             if (firstSeen != null && !firstSeen.equals(eventId)) {
@@ -441,7 +475,7 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         } finally {
             lock.unlock();
         }
-        JsonNode payload = parse(plain.plaintext());
+        JsonNode payload = JsonFields.parse(plain.plaintext());
         if (!roomId.equals(payload.path("room_id").asText())) {
             throw new CryptoException(Reason.WRONG_RECIPIENT, "event was encrypted for another room");
         }
@@ -449,34 +483,8 @@ final class DeviceCryptoImpl implements DeviceCrypto {
         if (!inner.isObject()) {
             throw new CryptoException(Reason.BAD_MESSAGE, "payload has no content");
         }
-        return new DecryptedRoomEvent(text(payload, "type"), inner.toString(), entry.senderKey(),
+        return new DecryptedRoomEvent(JsonFields.text(payload, "type"), inner.toString(), entry.senderKey(),
                 entry.senderEd25519(), sessionId, plain.messageIndex());
-    }
-
-    // ---- JSON at the edge
-
-    private JsonNode parse(String text) throws CryptoException {
-        try {
-            JsonNode node = json.readTree(text.getBytes(StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) {
-                throw new CryptoException(Reason.BAD_MESSAGE, "not a JSON object");
-            }
-            return node;
-        } catch (java.io.IOException e) {
-            throw new CryptoException(Reason.BAD_MESSAGE, "not JSON");
-        }
-    }
-
-    private ObjectNode parseObject(String text) throws CryptoException {
-        return (ObjectNode) parse(text);
-    }
-
-    private static String text(JsonNode object, String field) throws CryptoException {
-        JsonNode value = object.path(field);
-        if (!value.isTextual()) {
-            throw new CryptoException(Reason.BAD_MESSAGE, "missing string field " + field);
-        }
-        return value.textValue();
     }
 
     @Override

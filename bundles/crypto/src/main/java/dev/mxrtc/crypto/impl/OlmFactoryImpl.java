@@ -1,6 +1,8 @@
 package dev.mxrtc.crypto.impl;
 
 import dev.mxrtc.crypto.CryptoException;
+import dev.mxrtc.crypto.CryptoState;
+import dev.mxrtc.crypto.CryptoStateListener;
 import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.crypto.GroupSession;
 import dev.mxrtc.crypto.InboundGroupSession;
@@ -67,7 +69,13 @@ public final class OlmFactoryImpl implements OlmFactory {
 
     @Override
     public DeviceCrypto deviceCrypto(String userId, String deviceId, OlmAccount account) {
-        return new DeviceCryptoImpl(this, userId, deviceId, account);
+        return new DeviceCryptoImpl(this, userId, deviceId, account, CryptoState.EMPTY, CryptoStateListener.NONE);
+    }
+
+    @Override
+    public DeviceCrypto deviceCrypto(String userId, String deviceId, OlmAccount account, CryptoState restored,
+            CryptoStateListener listener) {
+        return new DeviceCryptoImpl(this, userId, deviceId, account, restored, listener);
     }
 
     @Override
