@@ -6,7 +6,10 @@ import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 import dev.mxrtc.crypto.CryptoException;
+import dev.mxrtc.crypto.CryptoState;
+import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.crypto.InboundGroupSession;
+import dev.mxrtc.crypto.InboundRoomSession;
 import dev.mxrtc.crypto.OlmAccount;
 import dev.mxrtc.crypto.OlmSession;
 
@@ -33,6 +36,20 @@ public interface CryptoStore extends AutoCloseable {
 
     Optional<InboundGroupSession> loadInboundGroupSession(String userId, String deviceId, String roomId,
             String sessionId) throws CryptoException;
+
+    /** Keeps a Megolm inbound session with the sender keys it came with (replaces an older pickle of it). */
+    void saveInboundRoomSession(String userId, String deviceId, InboundRoomSession session);
+
+    /** Everything saved for the device's sessions: Olm sessions most recently saved first, and Megolm ones. */
+    CryptoState loadState(String userId, String deviceId) throws CryptoException;
+
+    /**
+     * The device's {@link DeviceCrypto}, kept in this store: its account is loaded (or created and saved on first
+     * use), its Olm and Megolm sessions are restored, and every later change is written through before the operation
+     * that made it returns. After a restart the device keeps decrypting the sessions it had. Outbound Megolm
+     * sessions are not kept (the next room event starts a new one).
+     */
+    DeviceCrypto openDevice(String userId, String deviceId) throws CryptoException;
 
     @Override
     void close();

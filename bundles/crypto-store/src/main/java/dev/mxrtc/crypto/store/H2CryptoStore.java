@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.crypto.Mac;
@@ -25,7 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mxrtc.crypto.CryptoException;
+import dev.mxrtc.crypto.CryptoState;
+import dev.mxrtc.crypto.CryptoStateListener;
+import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.crypto.InboundGroupSession;
+import dev.mxrtc.crypto.InboundRoomSession;
 import dev.mxrtc.crypto.OlmAccount;
 import dev.mxrtc.crypto.OlmFactory;
 import dev.mxrtc.crypto.OlmSession;
@@ -44,12 +49,15 @@ public final class H2CryptoStore implements CryptoStore {
     private final byte[] pickleKey;
     private final Connection db;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Orders Olm session saves across restarts (a wall or nano clock is not monotonic across processes). */
+    private final AtomicLong saves;
     private boolean closed;
 
-    private H2CryptoStore(OlmFactory olm, byte[] pickleKey, Connection db) {
+    private H2CryptoStore(OlmFactory olm, byte[] pickleKey, Connection db, long lastSave) {
         this.olm = olm;
         this.pickleKey = pickleKey;
         this.db = db;
+        this.saves = new AtomicLong(lastSave);
     }
 
     /**
@@ -84,12 +92,19 @@ public final class H2CryptoStore implements CryptoStore {
             s.execute("CREATE TABLE IF NOT EXISTS megolm_inbound (user_id VARCHAR NOT NULL, device_id VARCHAR NOT NULL,"
                     + " room_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL, sender_key VARCHAR NOT NULL,"
                     + " pickle VARBINARY NOT NULL, PRIMARY KEY (user_id, device_id, room_id, session_id))");
+            // added with DeviceCrypto persistence: the Ed25519 key the m.room_key payload claimed
+            s.execute("ALTER TABLE megolm_inbound ADD COLUMN IF NOT EXISTS sender_ed25519 VARCHAR");
+            long lastSave;
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(saved), 0) FROM olm_session")) {
+                rs.next();
+                lastSave = rs.getLong(1);
+            }
+            LOG.info("crypto store open at {}", dataDir);
+            return new H2CryptoStore(olm, derive(storeKey, "mxrtc crypto-store pickle"), c, lastSave);
         } catch (SQLException e) {
             c.close();
             throw e;
         }
-        LOG.info("crypto store open at {}", dataDir);
-        return new H2CryptoStore(olm, derive(storeKey, "mxrtc crypto-store pickle"), c);
     }
 
     private static byte[] derive(byte[] key, String label) {
@@ -119,7 +134,7 @@ public final class H2CryptoStore implements CryptoStore {
     public void saveOlmSession(String userId, String deviceId, OlmSession session) {
         update("MERGE INTO olm_session (user_id, device_id, their_key, session_id, saved, pickle)"
                 + " KEY (user_id, device_id, session_id) VALUES (?, ?, ?, ?, ?, ?)", userId, deviceId,
-                session.theirIdentityKey(), session.sessionId(), System.nanoTime(), session.pickle(pickleKey));
+                session.theirIdentityKey(), session.sessionId(), saves.incrementAndGet(), session.pickle(pickleKey));
     }
 
     @Override
@@ -148,6 +163,77 @@ public final class H2CryptoStore implements CryptoStore {
                 + " AND room_id = ? AND session_id = ?", userId, deviceId, roomId, sessionId);
         return found.isEmpty() ? Optional.empty()
                 : Optional.of(olm.restoreInboundGroupSession(found.get(0), pickleKey));
+    }
+
+    @Override
+    public void saveInboundRoomSession(String userId, String deviceId, InboundRoomSession s) {
+        update("MERGE INTO megolm_inbound (user_id, device_id, room_id, session_id, sender_key, sender_ed25519, pickle)"
+                + " KEY (user_id, device_id, room_id, session_id) VALUES (?, ?, ?, ?, ?, ?, ?)", userId, deviceId,
+                s.roomId(), s.session().sessionId(), s.senderKey(), s.senderEd25519(), s.session().pickle(pickleKey));
+    }
+
+    @Override
+    public CryptoState loadState(String userId, String deviceId) throws CryptoException {
+        List<OlmSession> sessions = new ArrayList<>();
+        for (Object[] row : rows("SELECT pickle FROM olm_session WHERE user_id = ? AND device_id = ? ORDER BY saved DESC",
+                1, userId, deviceId)) {
+            sessions.add(olm.restoreSession((byte[]) row[0], pickleKey));
+        }
+        List<InboundRoomSession> inbound = new ArrayList<>();
+        for (Object[] row : rows("SELECT room_id, sender_key, sender_ed25519, pickle FROM megolm_inbound"
+                + " WHERE user_id = ? AND device_id = ? AND sender_ed25519 IS NOT NULL", 4, userId, deviceId)) {
+            inbound.add(new InboundRoomSession((String) row[0], (String) row[1], (String) row[2],
+                    olm.restoreInboundGroupSession((byte[]) row[3], pickleKey)));
+        }
+        return new CryptoState(sessions, inbound);
+    }
+
+    @Override
+    public DeviceCrypto openDevice(String userId, String deviceId) throws CryptoException {
+        Optional<OlmAccount> saved = loadAccount(userId, deviceId);
+        OlmAccount account = saved.orElseGet(olm::newAccount);
+        if (saved.isEmpty()) {
+            saveAccount(userId, deviceId, account);
+            LOG.info("crypto store: new Olm account for {} {}", userId, deviceId);
+        }
+        CryptoState state = loadState(userId, deviceId);
+        LOG.info("crypto store: {} {} restored with {} Olm and {} Megolm sessions", userId, deviceId,
+                state.olmSessions().size(), state.inboundSessions().size());
+        return olm.deviceCrypto(userId, deviceId, account, state, new CryptoStateListener() {
+            @Override
+            public void accountChanged(OlmAccount a) {
+                saveAccount(userId, deviceId, a);
+            }
+
+            @Override
+            public void olmSessionChanged(OlmSession session) {
+                saveOlmSession(userId, deviceId, session);
+            }
+
+            @Override
+            public void inboundSessionChanged(InboundRoomSession session) {
+                saveInboundRoomSession(userId, deviceId, session);
+            }
+        });
+    }
+
+    private List<Object[]> rows(String sql, int columns, Object... args) {
+        lock.lock();
+        try (PreparedStatement st = prepare(sql, args); ResultSet rs = st.executeQuery()) {
+            List<Object[]> out = new ArrayList<>();
+            while (rs.next()) {
+                Object[] row = new Object[columns];
+                for (int i = 0; i < columns; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                out.add(row);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("crypto store read failed", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void update(String sql, Object... args) {
