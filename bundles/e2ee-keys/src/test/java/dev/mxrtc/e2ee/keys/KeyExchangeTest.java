@@ -42,7 +42,9 @@ import dev.mxrtc.e2ee.schemes.PerMemberScheme;
 import dev.mxrtc.homeserver.HomeserverConfig;
 import dev.mxrtc.homeserver.standalone.HomeserverMain;
 import dev.mxrtc.matrix.MatrixClient;
-import dev.mxrtc.matrix.okhttp.TestMatrixAccounts;
+import dev.mxrtc.matrix.ClientSettings;
+import dev.mxrtc.matrix.MatrixClients;
+import dev.mxrtc.matrix.StandaloneClient;
 
 /**
  * Real parts end to end: the embedded dev homeserver over HTTP on 127.0.0.1, the real matrix client (sync loop), real
@@ -57,7 +59,7 @@ class KeyExchangeTest {
     private static final String ROOM = "!call:test.local";
 
     /** One mxrtc participant: matrix account, Olm device, key distribution. */
-    private record Peer(String name, TestMatrixAccounts.Started account, DeviceCrypto crypto, KeyDistribution keys,
+    private record Peer(String name, StandaloneClient account, DeviceCrypto crypto, KeyDistribution keys,
             Member member) {
         MatrixClient client() {
             return account.client();
@@ -93,8 +95,8 @@ class KeyExchangeTest {
 
     private Peer peer(String name, long createdTs, long bufferExpiryMs) throws Exception {
         String url = "http://127.0.0.1:" + homeserver.port();
-        TestMatrixAccounts.Started account = TestMatrixAccounts.start(url, name, name.toUpperCase() + "DEV",
-                dir.resolve(name));
+        StandaloneClient account = MatrixClients.open(ClientSettings.password(url, name, "pw-" + name, dir.resolve(name))
+                .withDeviceId(name.toUpperCase() + "DEV").withRegister(true).withTimeouts(500, 10_000).withMaxRetries(3));
         OlmFactory olm = ServiceLoader.load(OlmFactory.class).findFirst().orElseThrow();
         MatrixClient client = account.client();
         DeviceCrypto crypto = olm.deviceCrypto(client.userId(), client.deviceId(), olm.newAccount());
