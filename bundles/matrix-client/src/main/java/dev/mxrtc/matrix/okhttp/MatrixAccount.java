@@ -46,7 +46,7 @@ final class MatrixAccount {
     private final AtomicBoolean ready = new AtomicBoolean();
 
     private MatrixAccount(AccountSettings settings, Clock clock, SinkFeeder feeder,
-            Consumer<MatrixClient> onReady) {
+            Consumer<MatrixClient> onReady, boolean autoJoin) {
         this.settings = settings;
         this.http = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofMillis(Math.min(settings.requestTimeoutMs(), 10_000)))
@@ -71,7 +71,8 @@ final class MatrixAccount {
             if (ready.compareAndSet(false, true)) {
                 onReady.accept(client);
             }
-        }, this::tokenRejected, parser, files, feeder.after(client::dispatch), backoff, settings.syncTimeoutMs(), settings.sync(), name);
+        }, this::tokenRejected, parser, files, feeder.after(client::dispatch),
+                autoJoin ? this::joinInvited : SyncLoop.Invites.IGNORE, backoff, settings.syncTimeoutMs(), settings.sync(), name);
         loopRef[0] = loop;
         feeder.wakeWith(loop::wake);
     }
@@ -82,7 +83,13 @@ final class MatrixAccount {
      */
     static MatrixAccount open(AccountSettings settings, Clock clock, SinkFeeder feeder,
             Consumer<MatrixClient> onReady) {
-        return new MatrixAccount(settings, clock, feeder, onReady);
+        return new MatrixAccount(settings, clock, feeder, onReady, false);
+    }
+
+    /** As {@link #open(AccountSettings, Clock, SinkFeeder, Consumer)}; with {@code autoJoin} every invite is joined. */
+    static MatrixAccount open(AccountSettings settings, Clock clock, SinkFeeder feeder,
+            Consumer<MatrixClient> onReady, boolean autoJoin) {
+        return new MatrixAccount(settings, clock, feeder, onReady, autoJoin);
     }
 
     MatrixClient client() {
@@ -120,6 +127,22 @@ final class MatrixAccount {
 
     SyncLoop.State syncState() {
         return loop.state();
+    }
+
+    /**
+     * Joins the rooms of an invite (auto_join). A failed join is logged and not retried: the invite stays
+     * pending on the server and a later invite or restart with a fresh sync offers it again.
+     */
+    private void joinInvited(java.util.Set<String> roomIds) {
+        for (String roomId : roomIds) {
+            try {
+                client.joinRoom(roomId);
+                LOG.info("account {} room {}: invited, joined (auto_join)", settings.userId(), roomId);
+            } catch (MatrixException e) {
+                LOG.warn("account {} room {}: auto_join failed with {} ({}): {}", settings.userId(), roomId,
+                        e.error().errcode(), e.error().httpStatus(), e.error().message());
+            }
+        }
     }
 
     private void stopFromLogout() {

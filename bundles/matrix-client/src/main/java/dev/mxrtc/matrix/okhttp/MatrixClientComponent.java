@@ -97,6 +97,9 @@ public final class MatrixClientComponent {
 
         @AttributeDefinition(description = "Run the /sync loop")
         boolean sync() default true;
+
+        @AttributeDefinition(description = "Join every room the account is invited to (needs the sync loop)")
+        boolean auto__join() default false;
     }
 
     private final BundleContext context;
@@ -110,7 +113,8 @@ public final class MatrixClientComponent {
         this.context = context;
         AccountSettings settings = settings(config, dataDir(context, config));
         this.feeder = new SinkFeeder(settings.userId());
-        this.account = MatrixAccount.open(settings, Clock.systemUTC(), feeder, this::register);
+        this.account = MatrixAccount.open(settings, Clock.systemUTC(), feeder, this::register,
+                config.auto__join());
         // DS binds the dynamic references after construction; sinks that arrive get a snapshot, so starting now
         // loses nothing
         account.start();

@@ -2,6 +2,8 @@ package dev.mxrtc.matrix.okhttp;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,6 +57,13 @@ final class SyncLoop {
         Optional<Session> login();
     }
 
+    /** What to do with the rooms a batch invites the account to (called on the sync thread, after delivery). */
+    interface Invites {
+        Invites IGNORE = rooms -> { };
+
+        void invited(Set<String> roomIds);
+    }
+
     private final HttpTransport transport;
     private final OkHttpClient syncHttp;
     private final SessionHolder sessions;
@@ -64,6 +73,7 @@ final class SyncLoop {
     private final EventParser parser;
     private final StateFiles files;
     private final SyncDelivery deliver;
+    private final Invites invites;
     private final Backoff backoff;
     private final long syncTimeoutMs;
     private final boolean sync;
@@ -77,7 +87,7 @@ final class SyncLoop {
     private volatile boolean woken;
 
     SyncLoop(HttpTransport transport, SessionHolder sessions, Login login, Consumer<Session> onLogin,
-            Runnable onTokenRejected, EventParser parser, StateFiles files, SyncDelivery deliver,
+            Runnable onTokenRejected, EventParser parser, StateFiles files, SyncDelivery deliver, Invites invites,
             Backoff backoff, long syncTimeoutMs, boolean sync, String name) {
         this.transport = transport;
         this.syncHttp = transport.http().newBuilder().readTimeout(Duration.ofMillis(syncTimeoutMs + 30_000)).build();
@@ -88,6 +98,7 @@ final class SyncLoop {
         this.parser = parser;
         this.files = files;
         this.deliver = deliver;
+        this.invites = invites;
         this.backoff = backoff;
         this.syncTimeoutMs = syncTimeoutMs;
         this.sync = sync;
@@ -241,6 +252,11 @@ final class SyncLoop {
         deliver.batch(batch);
         files.saveSince(batch.nextBatch());
         since = batch.nextBatch();
+        Set<String> invited = new TreeSet<>();
+        answer.path("rooms").path("invite").fieldNames().forEachRemaining(invited::add);
+        if (!invited.isEmpty()) {
+            invites.invited(invited);
+        }
     }
 
     /** Waits out a failure; returns the new failure count. */
