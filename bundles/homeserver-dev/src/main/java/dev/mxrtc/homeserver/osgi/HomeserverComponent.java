@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -22,19 +24,29 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded development homeserver as a servlet on the jakarta Servlet Whiteboard (e.g. Felix HTTP Jetty 12),
- * serving {@code /_matrix/*} and {@code /.well-known/matrix/*}. Runs with defaults when unconfigured.
+ * serving {@code /_matrix/*} and {@code /.well-known/matrix/*}.
+ *
+ * <p>Runs only while configured ({@value #PID}, e.g. {@code etc/dev.mxrtc.homeserver.cfg}): deleting the
+ * configuration is how a production runtime drops the embedded homeserver without removing the bundle, and a
+ * runtime never opens a database where nobody asked for one. A relative {@code data_dir} is resolved against the
+ * runtime's home (framework property {@value #HOME_PROPERTY}), not against the process's working directory.
  */
 @Component(service = Servlet.class, immediate = true, configurationPid = HomeserverComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = HomeserverComponent.Config.class)
 @HttpWhiteboardServletPattern({"/_matrix/*", "/.well-known/matrix/*"})
 @HttpWhiteboardServletName("mxrtc-homeserver-dev")
 public final class HomeserverComponent extends HttpServlet {
     public static final String PID = "dev.mxrtc.homeserver";
+    /** Framework property naming the runtime's home directory (set by the mxrtc launcher). */
+    public static final String HOME_PROPERTY = "mxrtc.home";
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(HomeserverComponent.class);
 
     @ObjectClassDefinition(name = "mxrtc development homeserver",
             description = "A single-process Matrix homeserver (no federation) for demos and tests.")
@@ -70,18 +82,25 @@ public final class HomeserverComponent extends HttpServlet {
     private final transient Homeserver homeserver;
 
     @Activate
-    public HomeserverComponent(Config config) {
-        this.homeserver = new Homeserver(toConfig(config), Clock.systemUTC());
+    public HomeserverComponent(BundleContext context, Config config) {
+        HomeserverConfig settings = toConfig(config, Optional.ofNullable(context.getProperty(HOME_PROPERTY)));
+        this.homeserver = new Homeserver(settings, Clock.systemUTC());
+        LOG.info("homeserver {} serving /_matrix on the servlet whiteboard, data in {}, registration {}",
+                settings.serverName(), settings.dataDir(), settings.registration());
     }
 
-    static HomeserverConfig toConfig(Config c) {
+    static HomeserverConfig toConfig(Config c, Optional<String> home) {
         Registration mode = switch (c.registration().trim().toLowerCase(Locale.ROOT)) {
             case "open" -> Registration.OPEN;
             case "shared-secret", "shared_secret" -> Registration.SHARED_SECRET;
             case "closed" -> Registration.CLOSED;
             default -> throw new IllegalArgumentException("registration must be open, shared-secret or closed");
         };
-        return new HomeserverConfig(c.server_name(), Path.of(c.data_dir()), mode, c.shared_secret(), c.max_delay_ms(),
+        Path dataDir = Path.of(c.data_dir());
+        if (!dataDir.isAbsolute() && home.isPresent()) {
+            dataDir = Path.of(home.get()).resolve(dataDir);
+        }
+        return new HomeserverConfig(c.server_name(), dataDir, mode, c.shared_secret(), c.max_delay_ms(),
                 c.max_sticky_duration_ms(), List.of(c.rtc_transports()), c.public_base_url(), c.max_body_bytes());
     }
 
