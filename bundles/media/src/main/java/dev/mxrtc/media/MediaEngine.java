@@ -14,6 +14,12 @@ public interface MediaEngine {
      */
     Peer createPeer(String id, PeerRole role, PeerListener listener);
 
+    /**
+     * Like {@link #createPeer(String, PeerRole, PeerListener)}; without {@code audio} the connection carries only the
+     * data channel (no audio track either way, no audio pushed or analysed).
+     */
+    Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener);
+
     void addWorkerListener(WorkerListener listener);
 
     void removeWorkerListener(WorkerListener listener);

@@ -15,8 +15,11 @@ public sealed interface Command {
         int gen();
     }
 
-    /** A new peer connection (replacing any with the same id); the offerer creates the data channel and the offer. */
-    record Create(String peer, int gen, boolean offerer) implements PeerCommand {
+    /**
+     * A new peer connection (replacing any with the same id); the offerer creates the data channel and the offer.
+     * Without {@code audio} the connection carries only the data channel.
+     */
+    record Create(String peer, int gen, boolean offerer, boolean audio) implements PeerCommand {
         public Create {
             Wire.requireId(peer);
         }

@@ -22,7 +22,10 @@ public final class Wire {
     public static String encode(Command c) {
         Map<String, Object> m = new LinkedHashMap<>();
         switch (c) {
-            case Command.Create x -> peer(m, "create", x.peer(), x.gen()).put("offerer", x.offerer());
+            case Command.Create x -> {
+                peer(m, "create", x.peer(), x.gen()).put("offerer", x.offerer());
+                m.put("audio", x.audio());
+            }
             case Command.RemoteSdp x -> {
                 peer(m, "remote-sdp", x.peer(), x.gen()).put("type", x.type());
                 m.put("sdp", x.sdp());
@@ -103,7 +106,8 @@ public final class Wire {
         Fields f = new Fields(Json.read(line));
         try {
             return switch (f.str("op")) {
-                case "create" -> new Command.Create(f.str("peer"), f.integer("gen"), f.bool("offerer"));
+                case "create" -> new Command.Create(f.str("peer"), f.integer("gen"), f.bool("offerer"),
+                        f.bool("audio"));
                 case "remote-sdp" -> new Command.RemoteSdp(f.str("peer"), f.integer("gen"), f.str("type"),
                         f.str("sdp"));
                 case "candidate" -> new Command.Candidate(f.str("peer"), f.integer("gen"), f.optStr("mid"),

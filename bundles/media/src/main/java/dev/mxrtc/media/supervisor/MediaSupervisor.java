@@ -99,7 +99,12 @@ public final class MediaSupervisor implements MediaEngine, AutoCloseable {
 
     @Override
     public Peer createPeer(String id, PeerRole role, PeerListener listener) {
-        SupervisedPeer p = new SupervisedPeer(this, id, role, listener);
+        return createPeer(id, role, true, listener);
+    }
+
+    @Override
+    public Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener) {
+        SupervisedPeer p = new SupervisedPeer(this, id, role, audio, listener);
         try {
             actor.submit(() -> {
                 if (state == State.CLOSED) {

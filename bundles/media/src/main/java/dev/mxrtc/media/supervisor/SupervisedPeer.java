@@ -28,6 +28,7 @@ final class SupervisedPeer implements Peer {
     private final MediaSupervisor owner;
     private final String id;
     private final PeerRole role;
+    private final boolean audio;
     private final PeerListener listener;
     // actor-owned
     private int gen;
@@ -35,13 +36,14 @@ final class SupervisedPeer implements Peer {
     private double toneHz;
     private short[] pcm;
 
-    SupervisedPeer(MediaSupervisor owner, String id, PeerRole role, PeerListener listener) {
+    SupervisedPeer(MediaSupervisor owner, String id, PeerRole role, boolean audio, PeerListener listener) {
         if (id == null || id.isEmpty() || id.length() > 255) {
             throw new IllegalArgumentException("peer id must be 1..255 characters");
         }
         this.owner = owner;
         this.id = id;
         this.role = Objects.requireNonNull(role, "role");
+        this.audio = audio;
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
@@ -137,7 +139,10 @@ final class SupervisedPeer implements Peer {
     /** A new connection in the worker (new generation) with the published audio re-applied. */
     void create() {
         gen++;
-        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER));
+        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER, audio));
+        if (!audio) {
+            return;
+        }
         if (pcm != null) {
             byte[] le = new byte[pcm.length * 2];
             for (int i = 0; i < pcm.length; i++) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,8 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 public final class MediaWorker implements WorkerPeer.Host {
 
     private static final long REPORT_MS = 250;
+    /** Longest pause of all pushing for one negotiating peer (one that never connects stops pausing). */
+    private static final long NEGOTIATION_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PrintStream out;
     private final ReentrantLock outLock = new ReentrantLock();
@@ -43,6 +46,8 @@ public final class MediaWorker implements WorkerPeer.Host {
             r -> thread(r, "media-worker-pump"));
     private final Map<String, WorkerPeer> peers = new HashMap<>();
     private final List<WorkerPeer> live = new CopyOnWriteArrayList<>();
+    /** Peers between create and connected, with their start time: audio pushing pauses while any is young. */
+    private final Map<WorkerPeer, Long> negotiating = new ConcurrentHashMap<>();
     private final HeadlessAudioDeviceModule adm;
     private final PeerConnectionFactory factory;
 
@@ -96,7 +101,10 @@ public final class MediaWorker implements WorkerPeer.Host {
                     if (old != null) {
                         closePeer(old);
                     }
-                    WorkerPeer p = new WorkerPeer(factory, x.peer(), x.gen(), x.offerer(), this);
+                    WorkerPeer p = new WorkerPeer(factory, x.peer(), x.gen(), x.offerer(), x.audio(), this);
+                    if (x.audio()) {
+                        negotiating.put(p, System.nanoTime());
+                    }
                     peers.put(x.peer(), p);
                     live.add(p);
                 }
@@ -156,12 +164,19 @@ public final class MediaWorker implements WorkerPeer.Host {
     }
 
     private void closePeer(WorkerPeer p) {
+        negotiating.remove(p);
         live.remove(p);
         p.close();
         emit(new Event.Closed(p.id, p.gen));
     }
 
     private void pushAll() {
+        long now = System.nanoTime();
+        for (long since : negotiating.values()) {
+            if (now - since < NEGOTIATION_PAUSE_NANOS) {
+                return;
+            }
+        }
         for (WorkerPeer p : live) {
             try {
                 p.pushFrame();
@@ -202,11 +217,24 @@ public final class MediaWorker implements WorkerPeer.Host {
         }
     }
 
+    /**
+     * HeadlessAudioDeviceModule's recording thread feeding the send streams while the pump pushes through
+     * CustomAudioSource trips libwebrtc's race_checker in audio_send_stream.cc (SIGABRT). Each new sending stream
+     * restarts recording, so: no pushing at all while any peer negotiates, and recording stopped on every connect
+     * before pushing resumes.
+     */
     @Override
-    public void connected() {
-        // HeadlessAudioDeviceModule's recording thread racing CustomAudioSource.pushAudio trips libwebrtc's
-        // race_checker (SIGABRT); each new sending stream restarts recording, so stop it on every connect.
+    public void connected(WorkerPeer peer) {
+        if (!peer.audio) {
+            return;
+        }
         adm.stopRecording();
+        negotiating.remove(peer);
+    }
+
+    @Override
+    public void settled(WorkerPeer peer) {
+        negotiating.remove(peer);
     }
 
     private void shutdown() {

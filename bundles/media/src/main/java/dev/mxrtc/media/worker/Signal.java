@@ -38,9 +38,16 @@ final class Signal {
         return spec;
     }
 
-    /** Next 10 ms frame, little-endian bytes, or null for silence (nothing worth pushing). Pump thread only. */
+    /**
+     * Next 10 ms frame, little-endian bytes; null while silent: nothing is pushed then (every push is a chance for
+     * the ADM race described in MediaWorker).
+     */
     byte[] nextFrame() {
         Spec s = spec;
+        if (s instanceof Silence) {
+            current = s;
+            return null;
+        }
         if (s != current) {
             current = s;
             phase = 0;
@@ -49,7 +56,7 @@ final class Signal {
         byte[] out = new byte[FRAME * 2];
         switch (s) {
             case Silence x -> {
-                // zeros: keeps the stream alive so the receiver sees a level of 0, not a gap
+                return null;
             }
             case Tone t -> {
                 double step = 2 * Math.PI * t.hz() / RATE;

@@ -52,11 +52,15 @@ final class WorkerPeer {
         void emit(Event e);
 
         /** Called on the actor once connected, before audio is pushed (see build notes: the ADM race). */
-        void connected();
+        void connected(WorkerPeer peer);
+
+        /** Called on the actor when the connection failed or closed. */
+        void settled(WorkerPeer peer);
     }
 
     final String id;
     final int gen;
+    final boolean audio;
     private final boolean offerer;
     private final Host host;
     private final Signal signal = new Signal();
@@ -68,22 +72,26 @@ final class WorkerPeer {
     private final AudioTrack track;
     private final RTCPeerConnection pc;
     private final RTCRtpSender sender;
+    // audio == false: source, track and sender are null
     private final AudioTrackSink sink = analyzer::accept;
     private AudioTrack remoteTrack;
     private RTCDataChannel channel;
     private boolean remoteSet;
+    /** The remote description's a=mid values, in m-line order: candidates must name one of them. */
+    private List<String> remoteMids = List.of();
     private volatile boolean pushing;
     private volatile boolean closed;
 
-    WorkerPeer(PeerConnectionFactory factory, String id, int gen, boolean offerer, Host host) {
+    WorkerPeer(PeerConnectionFactory factory, String id, int gen, boolean offerer, boolean audio, Host host) {
         this.id = id;
         this.gen = gen;
         this.offerer = offerer;
+        this.audio = audio;
         this.host = host;
-        this.source = new CustomAudioSource();
-        this.track = factory.createAudioTrack("audio-" + id + "-" + gen, source);
+        this.source = audio ? new CustomAudioSource() : null;
+        this.track = audio ? factory.createAudioTrack("audio-" + id + "-" + gen, source) : null;
         this.pc = factory.createPeerConnection(new RTCConfiguration(), new Observer());
-        this.sender = pc.addTrack(track, List.of("mxrtc"));
+        this.sender = audio ? pc.addTrack(track, List.of("mxrtc")) : null;
         if (offerer) {
             RTCDataChannelInit init = new RTCDataChannelInit();
             init.ordered = true;
@@ -109,8 +117,10 @@ final class WorkerPeer {
         if (offerer == (t == RTCSdpType.OFFER)) {
             throw new IllegalArgumentException("a " + (offerer ? "offerer" : "answerer") + " cannot take an " + type);
         }
+        List<String> mids = sdp.lines().filter(l -> l.startsWith("a=mid:")).map(l -> l.substring(6).trim()).toList();
         pc.setRemoteDescription(new RTCSessionDescription(t, sdp), new SetObserver("remote-sdp", () -> {
             remoteSet = true;
+            remoteMids = mids;
             for (RTCIceCandidate c : pendingCandidates) {
                 addCandidateNow(c);
             }
@@ -131,6 +141,14 @@ final class WorkerPeer {
     }
 
     private void addCandidateNow(RTCIceCandidate c) {
+        // libwebrtc drops a candidate for an unknown media section silently: say so
+        boolean known = c.sdpMid != null ? remoteMids.contains(c.sdpMid)
+                : c.sdpMLineIndex >= 0 && c.sdpMLineIndex < remoteMids.size();
+        if (!known) {
+            host.emit(new Event.Error(id, gen, "candidate", "candidate for an unknown media section (mid "
+                    + c.sdpMid + ", index " + c.sdpMLineIndex + ")"));
+            return;
+        }
         try {
             pc.addIceCandidate(c);
         } catch (VirtualMachineError e) {
@@ -151,10 +169,13 @@ final class WorkerPeer {
 
     /** Pump thread: pushes the next 10 ms of the signal once connected. */
     void pushFrame() {
-        if (!pushing) {
+        if (!pushing || !audio) {
             return;
         }
         byte[] frame = signal.nextFrame();
+        if (frame == null) {
+            return;
+        }
         audioLock.lock();
         try {
             if (!closed) {
@@ -193,10 +214,14 @@ final class WorkerPeer {
                 channel.dispose();
             }
         });
-        step(() -> pc.removeTrack(sender));
+        if (audio) {
+            step(() -> pc.removeTrack(sender));
+        }
         step(pc::close);
-        step(track::dispose);
-        step(source::dispose);
+        if (audio) {
+            step(track::dispose);
+            step(source::dispose);
+        }
     }
 
     private void step(Runnable r) {
@@ -246,8 +271,10 @@ final class WorkerPeer {
                     return;
                 }
                 if (state == RTCPeerConnectionState.CONNECTED) {
-                    host.connected();
+                    host.connected(WorkerPeer.this);
                     pushing = true;
+                } else if (state == RTCPeerConnectionState.FAILED || state == RTCPeerConnectionState.CLOSED) {
+                    host.settled(WorkerPeer.this);
                 }
                 host.emit(new Event.State(id, gen, state.name().toLowerCase(Locale.ROOT)));
             });

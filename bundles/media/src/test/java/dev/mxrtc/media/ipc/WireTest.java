@@ -16,7 +16,7 @@ class WireTest {
 
     @Test
     void everyCommandRoundTripsThroughOneLine() throws Exception {
-        List<Command> all = List.of(new Command.Create("p", 1, true), new Command.RemoteSdp("p", 2, "offer", SDP),
+        List<Command> all = List.of(new Command.Create("p", 1, true, false), new Command.RemoteSdp("p", 2, "offer", SDP),
                 new Command.Candidate("p", 3, null, 0, "candidate:1 1 udp 1 10.77.0.1 5000 typ host"),
                 new Command.Tone("p", 4, 440.5), new Command.Send("p", 5, "hé \"x\"\n"),
                 new Command.Close("p", 6), new Command.Ping(42), new Command.Dispose());
@@ -52,7 +52,7 @@ class WireTest {
                 "{\"op\":\"ping\",\"seq\":1} trailing", "{\"op\":\"ping\",\"seq\":{\"nested\":1}}",
                 "{\"op\":\"send\",\"peer\":\"p\",\"gen\":1,\"data\":\"unterminated}",
                 "{\"op\":\"pcm\",\"peer\":\"p\",\"gen\":1,\"pcm\":\"!!notbase64\"}",
-                "{\"op\":\"create\",\"peer\":\"\",\"gen\":1,\"offerer\":true}",
+                "{\"op\":\"create\",\"peer\":\"\",\"gen\":1,\"offerer\":true,\"audio\":true}",
                 "{\"op\":\"ping\",\"seq\":1,\"seq\":2}"}) {
             assertThrows(WireException.class, () -> Wire.decodeCommand(bad), bad);
         }
