@@ -1,0 +1,153 @@
+package dev.mxrtc.e2ee.runtime;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mxrtc.api.RtcSessionListener;
+import dev.mxrtc.api.RtcSessions;
+import dev.mxrtc.api.spi.EncryptionScheme;
+import dev.mxrtc.crypto.CryptoException;
+import dev.mxrtc.crypto.DeviceCrypto;
+import dev.mxrtc.crypto.OlmFactory;
+import dev.mxrtc.crypto.store.H2CryptoStore;
+import dev.mxrtc.e2ee.KeyFormat;
+import dev.mxrtc.e2ee.keys.KeyDistribution;
+import dev.mxrtc.matrix.MatrixClient;
+
+/**
+ * Media keys of a running runtime ({@value #PID}): for the {@link MatrixClient} service the {@code client.target}
+ * filter selects, a {@link DeviceCrypto} kept in the crypto store, a {@link KeyDistribution} fed by the client's
+ * sync batches, and the core's session events (this component is an {@link RtcSessionListener}). Scheme services
+ * are looked up by {@value EncryptionScheme#TYPE_PROPERTY} when our device joins a session.
+ */
+@Component(configurationPid = E2eeRuntimeComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, service = RtcSessionListener.class)
+@Designate(ocd = E2eeRuntimeComponent.Config.class)
+public final class E2eeRuntimeComponent implements RtcSessionListener {
+
+    public static final String PID = "dev.mxrtc.e2ee.runtime";
+
+    private static final Logger LOG = LoggerFactory.getLogger(E2eeRuntimeComponent.class);
+
+    /** Keys as in a {@code .cfg} file (DS maps {@code __} in a method name to {@code _}, {@code _} to {@code .}). */
+    @ObjectClassDefinition(name = "mxrtc media keys", description = "End-to-end media keys for the runtime's own participations.")
+    public @interface Config {
+
+        @AttributeDefinition(description = "Which MatrixClient service, e.g. (matrix.user_id=@bot:example.org)")
+        String client_target() default "(matrix.user_id=*)";
+
+        @AttributeDefinition(type = AttributeType.PASSWORD,
+                description = "32-byte crypto store key, 64 hex digits (encrypts the H2 file and every pickle)")
+        String store__key();
+
+        @AttributeDefinition(description = "Directory of the crypto store; empty: the bundle's data area")
+        String store__dir() default "";
+
+        @AttributeDefinition(description = "Scheme for slots that declare no encryption (per_member, per_sender_ratchet, shared_key)")
+        String default__scheme() default "per_member";
+
+        @AttributeDefinition(description = "One-time keys kept on the server (1..100)")
+        int one__time__keys() default 50;
+
+        @AttributeDefinition(description = "To-device key format for sticky members: JS_SDK_TO_DEVICE or MSC4143")
+        String sticky__format() default "JS_SDK_TO_DEVICE";
+
+        @AttributeDefinition(description = "Also send keys as the legacy Megolm room event (older Element Call)")
+        boolean send__room__events() default false;
+    }
+
+    private final Map<String, EncryptionScheme> schemes = new ConcurrentHashMap<>();
+    private final H2CryptoStore store;
+    private final E2eeRuntime runtime;
+
+    @Activate
+    public E2eeRuntimeComponent(BundleContext context, Config config,
+            @Reference(name = "client") MatrixClient client,
+            @Reference(name = "olm") OlmFactory olm,
+            @Reference(name = "sessions") RtcSessions sessions) throws Exception {
+        byte[] key = storeKey(config.store__key());
+        Path dir = config.store__dir().isBlank() ? context.getDataFile("crypto-store").toPath()
+                : Path.of(config.store__dir());
+        try {
+            this.store = H2CryptoStore.open(dir, key, olm);
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+        try {
+            DeviceCrypto crypto = store.openDevice(client.userId(), client.deviceId());
+            KeyDistribution.Settings d = KeyDistribution.Settings.defaults();
+            this.runtime = new E2eeRuntime(client, crypto, type -> Optional.ofNullable(schemes.get(type)),
+                    sessions::slot, Clock.systemUTC(), new E2eeRuntime.Settings(config.default__scheme(),
+                            config.one__time__keys(), new KeyDistribution.Settings(KeyFormat.valueOf(config.sticky__format()),
+                                    config.send__room__events(), d.maxBuffered(), d.bufferExpiryMs(), d.minRequeryMs())));
+            runtime.start();
+            for (String room : sessions.rooms()) {
+                runtime.sessionsNow(sessions.sessions(room));
+            }
+        } catch (CryptoException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        LOG.info("media keys for {} {} started", client.userId(), client.deviceId());
+    }
+
+    private static byte[] storeKey(String hex) {
+        try {
+            byte[] key = HexFormat.of().parseHex(hex.strip());
+            if (key.length == 32) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below without echoing the value
+        }
+        throw new IllegalArgumentException("store_key must be 64 hex digits (32 bytes)");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addScheme(EncryptionScheme scheme, Map<String, Object> properties) {
+        Object type = properties.get(EncryptionScheme.TYPE_PROPERTY);
+        schemes.put(type instanceof String s ? s : scheme.type(), scheme);
+    }
+
+    void removeScheme(EncryptionScheme scheme, Map<String, Object> properties) {
+        schemes.values().removeIf(s -> s == scheme);
+    }
+
+    @Override
+    public void onSessionEvent(dev.mxrtc.api.SessionEvent event) {
+        runtime.onSessionEvent(event);
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            runtime.close();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping media keys failed", e);
+        }
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the crypto store failed", e);
+        }
+    }
+}

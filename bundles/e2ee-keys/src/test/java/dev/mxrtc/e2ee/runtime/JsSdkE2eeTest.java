@@ -1,0 +1,175 @@
+package dev.mxrtc.e2ee.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.mxrtc.api.Member;
+import dev.mxrtc.api.spi.EncryptionScheme.Keying;
+import dev.mxrtc.api.spi.EncryptionScheme.MediaKey;
+import dev.mxrtc.crypto.OlmFactory;
+import dev.mxrtc.e2ee.schemes.PerMemberScheme;
+import dev.mxrtc.homeserver.HomeserverConfig;
+import dev.mxrtc.homeserver.standalone.HomeserverMain;
+import dev.mxrtc.matrix.CreateRoom;
+
+/**
+ * The acceptance test of end-to-end encryption: matrix-js-sdk 43 with its Rust crypto (two node processes, each its
+ * own device, {@code joinRoomSession} with {@code manageMediaKeys}) and an mxrtc member (Java: real client, real
+ * core, H2-kept {@code DeviceCrypto}, {@link E2eeRuntime}, {@code per_member}) in one encrypted MatrixRTC session on
+ * the embedded homeserver. Every member receives and accepts every other member's media key over Olm to-device;
+ * when the second js-sdk member leaves, the two remaining members rotate and the leaver receives neither new key.
+ */
+@Timeout(180)
+class JsSdkE2eeTest {
+
+    @TempDir
+    Path dir;
+    private HomeserverMain homeserver;
+    private PerMemberScheme scheme;
+    private JavaMember bot;
+    private JsPeer alice;
+    private JsPeer bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        homeserver = new HomeserverMain(HomeserverConfig.defaults("test.local", dir.resolve("hs")), "127.0.0.1", 0);
+        scheme = PerMemberScheme.create(new PerMemberScheme.Settings(1_000, 10_000, 0, 16));
+    }
+
+    @AfterEach
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {alice, bob, bot, scheme == null ? null : scheme::close, homeserver}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    @Test
+    void jsSdkAndMxrtcExchangeMediaKeysAndRotateWithoutTheLeaver() throws Exception {
+        String url = "http://127.0.0.1:" + homeserver.port();
+        Path interop = JsPeer.interopDir();
+        alice = JsPeer.start(interop, url, "alice", "ALICEDEV");
+        bob = JsPeer.start(interop, url, "bob", "BOBDEV");
+        byte[] storeKey = new byte[32];
+        new SecureRandom().nextBytes(storeKey);
+        OlmFactory olm = ServiceLoader.load(OlmFactory.class).findFirst().orElseThrow();
+        bot = new JavaMember(url, "mxbot", "MXBOTDEV", dir.resolve("bot"), storeKey, olm, scheme);
+
+        // an encrypted room (Rust crypto only tracks the devices of members of encrypted rooms)
+        String room = bot.client().createRoom(new CreateRoom(Optional.empty(), Optional.of("call"), Optional.empty(),
+                Optional.empty(), List.of("@alice:test.local", "@bob:test.local"),
+                List.of(new CreateRoom.InitialState("m.room.encryption", "",
+                        "{\"algorithm\":\"m.megolm.v1.aes-sha2\"}")),
+                Optional.empty(), Optional.empty(), false));
+        alice.send("{\"cmd\":\"join\",\"room\":\"" + room + "\"}");
+        bob.send("{\"cmd\":\"join\",\"room\":\"" + room + "\"}");
+        alice.await(l -> "joined".equals(l.path("type").asText()), 30_000, "joined");
+        bob.await(l -> "joined".equals(l.path("type").asText()), 30_000, "joined");
+        bot.join(room);
+
+        await("mxrtc's core sees three members and keys our participation", () -> bot.session(room)
+                .map(s -> s.members().size() == 3).orElse(false) && bot.runtime.keying(room).isPresent(), 30_000);
+        Member aliceMember = bot.member(room, "@alice:test.local").orElseThrow();
+        Member bobMember = bot.member(room, "@bob:test.local").orElseThrow();
+        Keying keying = bot.runtime.keying(room).orElseThrow();
+        MediaKey botKey0 = keying.currentKey().orElseThrow();
+
+        // js-sdk -> mxrtc: the keys alice and bob use now reached the Java member over Olm
+        JsonNode aliceOwn = latestOwnKey(alice);
+        JsonNode bobOwn = latestOwnKey(bob);
+        await("mxrtc has alice's and bob's current keys", () -> matches(keying, aliceMember, aliceOwn)
+                && matches(keying, bobMember, bobOwn), 30_000);
+        // mxrtc -> js-sdk: js-sdk's RTCEncryptionManager accepted the Java member's key (EncryptionKeyChanged)
+        String botKey0Text = b64(botKey0);
+        for (JsPeer js : List.of(alice, bob)) {
+            js.await(l -> isKey(l, bot.userId, botKey0.index(), botKey0Text), 30_000, "the mxrtc key index "
+                    + botKey0.index());
+        }
+
+        // bob leaves: alice and mxrtc rotate, to each other only
+        bob.send("{\"cmd\":\"leave\"}");
+        bob.await(l -> "left".equals(l.path("type").asText()), 30_000, "left");
+        await("mxrtc's core sees bob leave", () -> bot.session(room).map(s -> s.members().size() == 2).orElse(false),
+                30_000);
+        await("mxrtc uses a new key after the use delay",
+                () -> keying.currentKey().orElseThrow().index() != botKey0.index(), 30_000);
+        MediaKey botKey1 = keying.currentKey().orElseThrow();
+        assertEquals((botKey0.index() + 1) % 256, botKey1.index());
+        assertNotEquals(botKey0, botKey1);
+        String botKey1Text = b64(botKey1);
+        alice.await(l -> isKey(l, bot.userId, botKey1.index(), botKey1Text), 30_000, "the rotated mxrtc key");
+        JsonNode aliceNew = alice.await(l -> "key".equals(l.path("type").asText()) && l.path("own").asBoolean()
+                && l.path("index").asInt() == aliceOwn.path("index").asInt() + 1, 30_000, "alice's rotated key");
+        await("mxrtc has alice's rotated key", () -> matches(keying, aliceMember, aliceNew), 30_000);
+
+        // the leaver keeps syncing; give it time, then check that neither new key reached its device at all
+        Thread.sleep(3_000);
+        String aliceNewText = aliceNew.path("key").asText();
+        for (JsonNode l : bob.lines()) {
+            String key = l.path("key").asText("");
+            assertFalse(key.equals(botKey1Text) || key.equals(aliceNewText), "the leaver got a new key: " + l);
+        }
+        assertTrue(bob.lines().stream().anyMatch(l -> "to_device_key".equals(l.path("type").asText())
+                && l.path("sender").asText().equals(bot.userId)), "bob did receive mxrtc's earlier key over to-device");
+        assertTrue(bot.runtime.distribution().drops(room).isEmpty(), "nothing dropped: "
+                + bot.runtime.distribution().drops(room));
+    }
+
+    private static JsonNode latestOwnKey(JsPeer js) throws InterruptedException {
+        js.await(l -> "key".equals(l.path("type").asText()) && l.path("own").asBoolean(), 30_000, "its own key");
+        JsonNode latest = null;
+        for (JsonNode l : js.lines()) {
+            if ("key".equals(l.path("type").asText()) && l.path("own").asBoolean()) {
+                latest = l;
+            }
+        }
+        return latest;
+    }
+
+    private static boolean matches(Keying keying, Member from, JsonNode jsKey) {
+        return keying.keyOf(from, jsKey.path("index").asInt()).map(JsSdkE2eeTest::b64)
+                .filter(k -> k.equals(jsKey.path("key").asText())).isPresent();
+    }
+
+    private static boolean isKey(JsonNode l, String user, int index, String key) {
+        return "key".equals(l.path("type").asText()) && user.equals(l.path("user_id").asText())
+                && l.path("index").asInt() == index && key.equals(l.path("key").asText());
+    }
+
+    private static String b64(MediaKey k) {
+        return Base64.getEncoder().encodeToString(k.key());
+    }
+
+    private static void await(String what, BooleanSupplier done, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeoutMs + " ms: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
