@@ -65,6 +65,9 @@ final class Launcher {
         for (String dir : List.of("deploy", "log", "data")) {
             Files.createDirectories(home.resolve(dir));
         }
+        for (String generated : new GeneratedSecrets(new java.security.SecureRandom()).fill(home.resolve("etc"))) {
+            out.println("mxrtc: first start: generated " + generated);
+        }
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/)"));
         Framework framework = factory.newFramework(new HashMap<>(config));
