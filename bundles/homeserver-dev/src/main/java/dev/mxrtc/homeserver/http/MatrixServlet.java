@@ -58,6 +58,15 @@ public final class MatrixServlet extends HttpServlet {
             else writeJson(resp, 200, (JsonNode) result);
         } catch (MatrixError e) {
             writeError(resp, e);
+        } catch (InterruptedException e) {
+            // a long poll (/sync) cut short because the HTTP server is stopping: not a server error
+            Thread.currentThread().interrupt();
+            LOG.debug("Interrupted {} {} (server stopping)", method, req.getRequestURI());
+            try {
+                writeError(resp, new MatrixError(503, "M_UNKNOWN", "Server is stopping"));
+            } catch (IOException gone) {
+                LOG.debug("No answer to the interrupted request: {}", gone.toString());
+            }
         } catch (Exception e) {
             LOG.error("Internal error on {} {}", method, req.getRequestURI(), e);
             writeError(resp, new MatrixError(500, "M_UNKNOWN", "Internal server error"));
