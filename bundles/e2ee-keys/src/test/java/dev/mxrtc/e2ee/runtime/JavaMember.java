@@ -50,13 +50,16 @@ final class JavaMember implements AutoCloseable {
             var f = coreThread.schedule(task, Math.max(0, delay), TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         }, 64);
-        account.addRoomEventSink(core);
         this.store = H2CryptoStore.open(dir.resolve("crypto"), storeKey, olm);
         this.runtime = new E2eeRuntime(client, store.openDevice(userId, this.deviceId),
                 type -> type.equals(scheme.type()) ? Optional.of(scheme) : Optional.empty(), core::slot,
                 Clock.systemUTC(), new E2eeRuntime.Settings(scheme.type(), 20, KeyDistribution.Settings.defaults()));
         runtime.start();
         core.addListener(runtime, null);
+        account.addRoomEventSink(core); // after the listener: the snapshot's sessions reach the runtime
+        for (String room : core.rooms()) {
+            runtime.sessionsNow(core.sessions(room)); // as the DS component catches up; harmless when empty
+        }
     }
 
     MatrixClient client() {
@@ -86,6 +89,11 @@ final class JavaMember implements AutoCloseable {
 
     Optional<Member> member(String roomId, String user) {
         return session(roomId).flatMap(s -> s.members().stream().filter(m -> m.userId().equals(user)).findFirst());
+    }
+
+    /** Olm sessions the crypto store holds for this device. */
+    int olmSessionsStored() throws dev.mxrtc.crypto.CryptoException {
+        return store.loadState(userId, deviceId).olmSessions().size();
     }
 
     @Override

@@ -138,6 +138,59 @@ class JsSdkE2eeTest {
                 + bot.runtime.distribution().drops(room));
     }
 
+    /**
+     * The mxrtc member restarts (client, core, crypto store and runtime closed and opened again on the same files)
+     * while in the session. The Rust peer's next key arrives on the Olm session made before the restart and is
+     * decrypted with the restored session; the restarted member's own new key reaches js-sdk the same way.
+     */
+    @Test
+    void aRestartedMxrtcMemberKeepsDecryptingTheRustPeersOlmSession() throws Exception {
+        String url = "http://127.0.0.1:" + homeserver.port();
+        Path interop = JsPeer.interopDir();
+        alice = JsPeer.start(interop, url, "alice", "ALICEDEV");
+        bob = JsPeer.start(interop, url, "bob", "BOBDEV");
+        byte[] storeKey = new byte[32];
+        new SecureRandom().nextBytes(storeKey);
+        OlmFactory olm = ServiceLoader.load(OlmFactory.class).findFirst().orElseThrow();
+        bot = new JavaMember(url, "mxbot", "MXBOTDEV", dir.resolve("bot"), storeKey, olm, scheme);
+        String room = bot.client().createRoom(new CreateRoom(Optional.empty(), Optional.of("call"), Optional.empty(),
+                Optional.empty(), List.of("@alice:test.local", "@bob:test.local"),
+                List.of(new CreateRoom.InitialState("m.room.encryption", "",
+                        "{\"algorithm\":\"m.megolm.v1.aes-sha2\"}")),
+                Optional.empty(), Optional.empty(), false));
+        alice.send("{\"cmd\":\"join\",\"room\":\"" + room + "\"}");
+        bob.send("{\"cmd\":\"join\",\"room\":\"" + room + "\"}");
+        bot.join(room);
+        await("three members keyed", () -> bot.session(room).map(s -> s.members().size() == 3).orElse(false)
+                && bot.runtime.keying(room).isPresent(), 30_000);
+        JsonNode aliceOwn = latestOwnKey(alice);
+        Member aliceMember = bot.member(room, "@alice:test.local").orElseThrow();
+        await("mxrtc has alice's key before the restart",
+                () -> matches(bot.runtime.keying(room).orElseThrow(), aliceMember, aliceOwn), 30_000);
+
+        int sessionsBefore = bot.olmSessionsStored();
+        assertTrue(sessionsBefore >= 2, "Olm sessions with both js-sdk devices were stored: " + sessionsBefore);
+        bot.close(); // the process ends; the membership stays in the room (as after a crash)
+        bot = new JavaMember(url, "mxbot", "MXBOTDEV", dir.resolve("bot"), storeKey, olm, scheme);
+        await("the restarted member keys the session again", () -> bot.runtime.keying(room).isPresent()
+                && bot.session(room).map(s -> s.members().size() == 3).orElse(false), 30_000);
+        Keying keying = bot.runtime.keying(room).orElseThrow();
+        MediaKey fresh = keying.currentKey().orElseThrow();
+        String freshText = b64(fresh);
+        alice.await(l -> isKey(l, bot.userId, fresh.index(), freshText), 30_000,
+                "the restarted member's key, sent on the restored Olm session");
+
+        bob.send("{\"cmd\":\"leave\"}"); // alice rotates and sends her new key to mxrtc over the old Olm session
+        JsonNode aliceNew = alice.await(l -> "key".equals(l.path("type").asText()) && l.path("own").asBoolean()
+                && l.path("index").asInt() == aliceOwn.path("index").asInt() + 1, 30_000, "alice's rotated key");
+        await("the restarted member decrypted alice's rotated key", () -> matches(keying, aliceMember, aliceNew),
+                30_000);
+        assertEquals(sessionsBefore, bot.olmSessionsStored(),
+                "no new Olm session was needed after the restart: the restored ones carried the keys both ways");
+        assertTrue(bot.runtime.distribution().drops(room).isEmpty(), "nothing undecryptable after the restart: "
+                + bot.runtime.distribution().drops(room));
+    }
+
     private static JsonNode latestOwnKey(JsPeer js) throws InterruptedException {
         js.await(l -> "key".equals(l.path("type").asText()) && l.path("own").asBoolean(), 30_000, "its own key");
         JsonNode latest = null;
