@@ -65,9 +65,12 @@ sealed interface ServerUnderTest extends AutoCloseable permits ServerUnderTest.F
         static Forked start(Path dataDir) throws Exception {
             Files.createDirectories(dataDir);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                    HomeserverMain.class.getName(), "--port", "0", "--bind", "127.0.0.1",
-                    "--server-name", SERVER_NAME, "--data-dir", dataDir.toString()));
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
+            // extra JVM options for the server, e.g. -Dbench.server.jvm="-XX:StartFlightRecording=filename=hs.jfr"
+            String extra = System.getProperty("bench.server.jvm", "").trim();
+            if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HomeserverMain.class.getName(),
+                    "--port", "0", "--bind", "127.0.0.1", "--server-name", SERVER_NAME, "--data-dir", dataDir.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             CompletableFuture<String> ready = new CompletableFuture<>();
             Path log = dataDir.resolve("server.log");
