@@ -23,18 +23,19 @@ public final class PerMemberScheme implements EncryptionScheme {
     static final String TYPE = "per_member";
 
     @ObjectClassDefinition(name = "mxrtc per_member media keys")
+    /** Keys as in a {@code .cfg} file: {@code use_key_delay_ms}, ... (DS maps {@code __} in a method name to {@code _}). */
     public @interface Config {
         @AttributeDefinition(description = "ms between sending a new key and encrypting with it (js-sdk 43 join default)")
-        long use_key_delay_ms() default 1_000;
+        long use__key__delay__ms() default 1_000;
 
         @AttributeDefinition(description = "joiners within this many ms of the key's creation get the current key")
-        long grace_period_ms() default 10_000;
+        long grace__period__ms() default 10_000;
 
         @AttributeDefinition(description = "at this many members rotation stops (joiners get the current key); 0 = never")
-        int participant_limit() default 0;
+        int participant__limit() default 0;
 
         @AttributeDefinition(description = "random key length in bytes (js-sdk 43 sends 16)")
-        int key_length() default 16;
+        int key__length() default 16;
     }
 
     /** The same settings, outside OSGi. */
@@ -57,8 +58,8 @@ public final class PerMemberScheme implements EncryptionScheme {
 
     @Activate
     public PerMemberScheme(Config config) {
-        this(new Settings(config.use_key_delay_ms(), config.grace_period_ms(), config.participant_limit(),
-                config.key_length()), new ExecutorScheduler("mxrtc-per_member-keys"));
+        this(new Settings(config.use__key__delay__ms(), config.grace__period__ms(), config.participant__limit(),
+                config.key__length()), new ExecutorScheduler("mxrtc-per_member-keys"));
     }
 
     private PerMemberScheme(Settings settings, ExecutorScheduler scheduler) {

@@ -24,12 +24,13 @@ public final class PerSenderRatchetScheme implements EncryptionScheme {
     static final String TYPE = "per_sender_ratchet";
 
     @ObjectClassDefinition(name = "mxrtc per_sender_ratchet media keys")
+    /** Keys as in a {@code .cfg} file: {@code use_key_delay_ms}, ... (DS maps {@code __} in a method name to {@code _}). */
     public @interface Config {
         @AttributeDefinition(description = "ms between a change and encrypting with the own new key")
-        long use_key_delay_ms() default 1_000;
+        long use__key__delay__ms() default 1_000;
 
         @AttributeDefinition(description = "key length in bytes (16..32)")
-        int key_length() default 32;
+        int key__length() default 32;
     }
 
     private final long useKeyDelayMs;
@@ -40,7 +41,7 @@ public final class PerSenderRatchetScheme implements EncryptionScheme {
 
     @Activate
     public PerSenderRatchetScheme(Config config) {
-        this(config.use_key_delay_ms(), config.key_length(), new ExecutorScheduler("mxrtc-psr-keys"));
+        this(config.use__key__delay__ms(), config.key__length(), new ExecutorScheduler("mxrtc-psr-keys"));
     }
 
     private PerSenderRatchetScheme(long delay, int length, ExecutorScheduler scheduler) {
