@@ -1,0 +1,107 @@
+package dev.mxrtc.itest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A temp copy of the real runtime ({@code distribution/target/mxrtc}) driven through its own {@code bin/mxrtc},
+ * with this JVM's Java. {@link #close()} stops it if it still runs.
+ */
+final class ForkedRuntime implements AutoCloseable {
+
+    /** What a {@code bin/mxrtc} command printed and returned. */
+    record Result(int code, String out, String err) {
+    }
+
+    private final Path home;
+
+    private ForkedRuntime(Path home) {
+        this.home = home;
+    }
+
+    /** Copies the distribution into a fresh directory under the itest work directory. */
+    static ForkedRuntime copy(String name) throws IOException {
+        Path home = MxrtcOptions.workDir(name).resolve("mxrtc");
+        Path dist = MxrtcOptions.dist();
+        try (Stream<Path> files = Files.walk(dist)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = home.resolve(dist.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return new ForkedRuntime(home);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path log() {
+        return home.resolve("log/mxrtc.log");
+    }
+
+    String logText() {
+        return read(log());
+    }
+
+    /** Runs bin/mxrtc; extra "K=V" arguments after the command become environment. */
+    Result mxrtc(Duration max, String command, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/mxrtc").toString(), command));
+        ProcessBuilder pb = new ProcessBuilder();
+        for (String a : args) {
+            if (a.matches("[A-Z_]+=.*")) {
+                pb.environment().put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else {
+                cmd.add(a);
+            }
+        }
+        pb.command(cmd);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("MXRTC_OPTS");
+        Path out = Files.createTempFile(home.getParent(), "out", ".txt");
+        Path err = Files.createTempFile(home.getParent(), "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                Path.of("/dev/null").toFile()));
+        Process p = pb.start();
+        if (!p.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/mxrtc " + command + " did not return within " + max + ": " + read(err));
+        }
+        return new Result(p.exitValue(), read(out), read(err));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (Files.exists(home.resolve("run/mxrtc.pid"))) {
+            mxrtc(Duration.ofSeconds(40), "stop");
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
