@@ -113,11 +113,30 @@ public final class MatrixServlet extends HttpServlet {
 
     private byte[] readBody(HttpServletRequest req) throws IOException {
         long declared = req.getContentLengthLong();
-        if (declared > maxBodyBytes) throw tooLarge();
         try (InputStream in = req.getInputStream()) {
+            if (declared > maxBodyBytes) {
+                drain(in);
+                throw tooLarge();
+            }
             byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) throw tooLarge();
+            if (bytes.length > maxBodyBytes) {
+                drain(in);
+                throw tooLarge();
+            }
             return bytes;
+        }
+    }
+
+    /**
+     * Reads and discards what is left of a refused body, up to a bound, so that the client, still sending, reads
+     * the 413 instead of seeing the connection closed under it. Past the bound the connection is given up.
+     */
+    private void drain(InputStream in) throws IOException {
+        long left = 16L * maxBodyBytes;
+        byte[] buf = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+            left -= n;
         }
     }
 
