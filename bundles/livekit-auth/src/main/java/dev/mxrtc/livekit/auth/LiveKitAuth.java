@@ -1,0 +1,42 @@
+package dev.mxrtc.livekit.auth;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+/** Wires the service from its settings, outside or inside OSGi; {@link #close()} stops everything it started. */
+public final class LiveKitAuth implements AutoCloseable {
+    private final LiveKitAuthService service;
+    private final LiveKitRoomService roomService;
+    private final HttpClient http;
+
+    private LiveKitAuth(LiveKitAuthService service, LiveKitRoomService roomService, HttpClient http) {
+        this.service = service;
+        this.roomService = roomService;
+        this.http = http;
+    }
+
+    public static LiveKitAuth start(AuthSettings settings, Clock clock) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        MatrixServers servers = new MatrixServers(http, settings, clock);
+        LiveKitRoomService rooms = new LiveKitRoomService(settings.roomServiceUrl(), settings.apiKey(), settings.apiSecret());
+        DelayedLeave leave = new DelayedLeave(Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "livekit-auth-delayed-leave");
+            t.setDaemon(true);
+            return t;
+        }), clock, new DelayedEventActions(http), rooms, servers, settings.sanityCheckInterval());
+        TokenIssuer tokens = new TokenIssuer(settings.apiKey(), settings.apiSecret(), clock);
+        return new LiveKitAuth(new LiveKitAuthService(settings, servers, tokens, rooms, leave), rooms, http);
+    }
+
+    public LiveKitAuthService service() { return service; }
+
+    @Override
+    public void close() {
+        service.close();
+        roomService.close();
+        http.close();
+    }
+}
