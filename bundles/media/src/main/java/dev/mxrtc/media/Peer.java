@@ -24,6 +24,12 @@ public interface Peer extends AutoCloseable {
     /** Publish PCM (16-bit, mono, 48 kHz), looped until something else is published. */
     void publishPcm(short[] samples);
 
+    /**
+     * Publish the decoded audio this engine receives from peer {@code fromPeerId} (this peer's own id makes an echo),
+     * with up to ~200 ms of buffering; silence while that peer sends nothing.
+     */
+    void publishAudioOf(String fromPeerId);
+
     /** Send text on the data channel (reliable, ordered). */
     void send(String text);
 

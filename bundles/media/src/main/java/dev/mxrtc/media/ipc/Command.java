@@ -67,6 +67,14 @@ public sealed interface Command {
         }
     }
 
+    /** Publish the decoded audio received from peer {@code from} (the peer's own id: an echo). */
+    record Forward(String peer, int gen, String from) implements PeerCommand {
+        public Forward {
+            Wire.requireId(peer);
+            Wire.requireId(from);
+        }
+    }
+
     /** A text message on the peer's data channel. */
     record Send(String peer, int gen, String data) implements PeerCommand {
         public Send {

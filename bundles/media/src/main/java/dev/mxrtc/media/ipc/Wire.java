@@ -38,6 +38,7 @@ public final class Wire {
             case Command.Tone x -> peer(m, "tone", x.peer(), x.gen()).put("hz", x.hz());
             case Command.Pcm x -> peer(m, "pcm", x.peer(), x.gen()).put("pcm",
                     Base64.getEncoder().encodeToString(x.pcm()));
+            case Command.Forward x -> peer(m, "forward", x.peer(), x.gen()).put("from", x.from());
             case Command.Send x -> peer(m, "send", x.peer(), x.gen()).put("data", x.data());
             case Command.Close x -> peer(m, "close", x.peer(), x.gen());
             case Command.Ping x -> {
@@ -114,6 +115,7 @@ public final class Wire {
                         f.integer("index"), f.str("candidate"));
                 case "tone" -> new Command.Tone(f.str("peer"), f.integer("gen"), f.number("hz"));
                 case "pcm" -> new Command.Pcm(f.str("peer"), f.integer("gen"), f.base64("pcm"));
+                case "forward" -> new Command.Forward(f.str("peer"), f.integer("gen"), f.str("from"));
                 case "send" -> new Command.Send(f.str("peer"), f.integer("gen"), f.str("data"));
                 case "close" -> new Command.Close(f.str("peer"), f.integer("gen"));
                 case "ping" -> new Command.Ping(f.longValue("seq"));

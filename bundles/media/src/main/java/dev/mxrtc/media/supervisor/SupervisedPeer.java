@@ -35,6 +35,7 @@ final class SupervisedPeer implements Peer {
     private boolean closed;
     private double toneHz;
     private short[] pcm;
+    private String forwardFrom;
 
     SupervisedPeer(MediaSupervisor owner, String id, PeerRole role, boolean audio, PeerListener listener) {
         if (id == null || id.isEmpty() || id.length() > 255) {
@@ -83,6 +84,7 @@ final class SupervisedPeer implements Peer {
         owner.run(() -> {
             toneHz = hz;
             pcm = null;
+            forwardFrom = null;
             if (!closed) {
                 owner.send(new Command.Tone(id, gen, hz));
             }
@@ -100,8 +102,24 @@ final class SupervisedPeer implements Peer {
         owner.run(() -> {
             pcm = copy;
             toneHz = 0;
+            forwardFrom = null;
             if (!closed) {
                 owner.send(new Command.Pcm(id, gen, le));
+            }
+        });
+    }
+
+    @Override
+    public void publishAudioOf(String fromPeerId) {
+        if (fromPeerId == null || fromPeerId.isEmpty() || fromPeerId.length() > 255) {
+            throw new IllegalArgumentException("peer id must be 1..255 characters");
+        }
+        owner.run(() -> {
+            forwardFrom = fromPeerId;
+            pcm = null;
+            toneHz = 0;
+            if (!closed) {
+                owner.send(new Command.Forward(id, gen, fromPeerId));
             }
         });
     }
@@ -152,6 +170,8 @@ final class SupervisedPeer implements Peer {
             owner.send(new Command.Pcm(id, gen, le));
         } else if (toneHz > 0) {
             owner.send(new Command.Tone(id, gen, toneHz));
+        } else if (forwardFrom != null) {
+            owner.send(new Command.Forward(id, gen, forwardFrom));
         }
     }
 

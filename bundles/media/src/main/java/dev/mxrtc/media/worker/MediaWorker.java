@@ -36,6 +36,8 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 public final class MediaWorker implements WorkerPeer.Host {
 
     private static final long REPORT_MS = 250;
+    /** Wait after connected before pushing audio. */
+    private static final long SETTLE_MS = 300;
     /** Longest pause of all pushing for one negotiating peer (one that never connects stops pausing). */
     private static final long NEGOTIATION_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -125,6 +127,10 @@ public final class MediaWorker implements WorkerPeer.Host {
                     byte[] pcm = x.pcm();
                     peer(x).setSignal(pcm.length == 0 ? new Signal.Silence()
                             : new Signal.Clip(Signal.fromLittleEndian(pcm)));
+                }
+                case Command.Forward x -> {
+                    op = "forward";
+                    peer(x).setSignal(new Signal.Relay(x.from()));
                 }
                 case Command.Send x -> {
                     op = "send";
@@ -229,7 +235,27 @@ public final class MediaWorker implements WorkerPeer.Host {
             return;
         }
         adm.stopRecording();
-        negotiating.remove(peer);
+        // libwebrtc may restart recording shortly after connecting (streams starting): stop it once more after
+        // the connection settled, and only then push; all pushing stays paused until then (negotiating)
+        try {
+            pump.schedule(() -> post(() -> {
+                adm.stopRecording();
+                negotiating.remove(peer);
+                peer.startPushing();
+            }), SETTLE_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    @Override
+    public AudioFifo received(String peerId) {
+        for (WorkerPeer p : live) {
+            if (p.id.equals(peerId)) {
+                return p.received;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -19,6 +19,10 @@ final class Signal {
     record Tone(double hz) implements Spec {
     }
 
+    /** Audio received by another peer of this worker (or this one: an echo), looked up by id at every frame. */
+    record Relay(String from) implements Spec {
+    }
+
     record Clip(short[] samples) implements Spec {
         Clip {
             samples = samples.clone();
@@ -43,6 +47,11 @@ final class Signal {
      * the ADM race described in MediaWorker).
      */
     byte[] nextFrame() {
+        return nextFrame(id -> null);
+    }
+
+    /** As {@link #nextFrame()}; {@code received} gives the received-audio FIFO of a peer by id (null: none). */
+    byte[] nextFrame(java.util.function.Function<String, AudioFifo> received) {
         Spec s = spec;
         if (s instanceof Silence) {
             current = s;
@@ -66,6 +75,13 @@ final class Signal {
                     if (phase > 2 * Math.PI) {
                         phase -= 2 * Math.PI;
                     }
+                }
+            }
+            case Relay r -> {
+                AudioFifo fifo = received.apply(r.from());
+                short[] frame = fifo == null ? new short[FRAME] : fifo.take(FRAME);
+                for (int i = 0; i < FRAME; i++) {
+                    put(out, i, frame[i]);
                 }
             }
             case Clip c -> {

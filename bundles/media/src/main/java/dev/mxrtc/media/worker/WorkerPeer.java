@@ -17,6 +17,7 @@ import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -51,11 +52,14 @@ final class WorkerPeer {
 
         void emit(Event e);
 
-        /** Called on the actor once connected, before audio is pushed (see build notes: the ADM race). */
+        /** Called on the actor once connected; the host calls {@link #startPushing()} when it is safe. */
         void connected(WorkerPeer peer);
 
         /** Called on the actor when the connection failed or closed. */
         void settled(WorkerPeer peer);
+
+        /** The received-audio FIFO of the live peer with this id, or null. Any thread. */
+        AudioFifo received(String peerId);
     }
 
     final String id;
@@ -65,15 +69,22 @@ final class WorkerPeer {
     private final Host host;
     private final Signal signal = new Signal();
     private final AudioAnalyzer analyzer = new AudioAnalyzer();
+    final AudioFifo received = new AudioFifo();
     private final ReentrantLock audioLock = new ReentrantLock();
     private final List<RTCIceCandidate> pendingCandidates = new ArrayList<>();
+    /** Text sent before the data channel opened (connected does not mean the SCTP channel is open yet). */
+    private final List<String> pendingSends = new ArrayList<>();
+    private static final int MAX_PENDING_SENDS = 10_000;
 
     private final CustomAudioSource source;
     private final AudioTrack track;
     private final RTCPeerConnection pc;
     private final RTCRtpSender sender;
     // audio == false: source, track and sender are null
-    private final AudioTrackSink sink = analyzer::accept;
+    private final AudioTrackSink sink = (data, bits, rate, channels, frames) -> {
+        analyzer.accept(data, bits, rate, channels, frames);
+        received.accept(data, bits, rate, channels, frames);
+    };
     private AudioTrack remoteTrack;
     private RTCDataChannel channel;
     private boolean remoteSet;
@@ -161,10 +172,38 @@ final class WorkerPeer {
 
     void send(String text) throws Exception {
         RTCDataChannel ch = channel;
-        if (ch == null) {
-            throw new IllegalStateException("data channel not open yet");
+        if (ch == null || ch.getState() != RTCDataChannelState.OPEN || !pendingSends.isEmpty()) {
+            if (pendingSends.size() >= MAX_PENDING_SENDS) {
+                throw new IllegalStateException("data channel not open and " + MAX_PENDING_SENDS + " messages queued");
+            }
+            pendingSends.add(text);
+            return;
         }
         ch.send(new RTCDataChannelBuffer(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), false));
+    }
+
+    /** Actor: sends what was queued once the channel is open. */
+    private void flushSends() {
+        RTCDataChannel ch = channel;
+        if (closed || ch == null || ch.getState() != RTCDataChannelState.OPEN) {
+            return;
+        }
+        List<String> queued = List.copyOf(pendingSends);
+        pendingSends.clear();
+        for (String text : queued) {
+            try {
+                ch.send(new RTCDataChannelBuffer(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), false));
+            } catch (Exception e) {
+                host.emit(new Event.Error(id, gen, "send", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+        }
+    }
+
+    /** Actor: audio may be pushed from now on (the worker decides when, see MediaWorker#connected). */
+    void startPushing() {
+        if (!closed) {
+            pushing = true;
+        }
     }
 
     /** Pump thread: pushes the next 10 ms of the signal once connected. */
@@ -172,7 +211,7 @@ final class WorkerPeer {
         if (!pushing || !audio) {
             return;
         }
-        byte[] frame = signal.nextFrame();
+        byte[] frame = signal.nextFrame(host::received);
         if (frame == null) {
             return;
         }
@@ -241,6 +280,7 @@ final class WorkerPeer {
 
             @Override
             public void onStateChange() {
+                host.post(WorkerPeer.this::flushSends);
             }
 
             @Override
@@ -272,7 +312,6 @@ final class WorkerPeer {
                 }
                 if (state == RTCPeerConnectionState.CONNECTED) {
                     host.connected(WorkerPeer.this);
-                    pushing = true;
                 } else if (state == RTCPeerConnectionState.FAILED || state == RTCPeerConnectionState.CLOSED) {
                     host.settled(WorkerPeer.this);
                 }
@@ -285,6 +324,7 @@ final class WorkerPeer {
             host.post(() -> {
                 if (!closed && channel == null) {
                     attach(ch);
+                    flushSends();
                 }
             });
         }

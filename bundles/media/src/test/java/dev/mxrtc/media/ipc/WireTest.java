@@ -18,7 +18,8 @@ class WireTest {
     void everyCommandRoundTripsThroughOneLine() throws Exception {
         List<Command> all = List.of(new Command.Create("p", 1, true, false), new Command.RemoteSdp("p", 2, "offer", SDP),
                 new Command.Candidate("p", 3, null, 0, "candidate:1 1 udp 1 10.77.0.1 5000 typ host"),
-                new Command.Tone("p", 4, 440.5), new Command.Send("p", 5, "hé \"x\"\n"),
+                new Command.Tone("p", 4, 440.5), new Command.Forward("p", 4, "q"),
+                new Command.Send("p", 5, "hé \"x\"\n"),
                 new Command.Close("p", 6), new Command.Ping(42), new Command.Dispose());
         for (Command c : all) {
             String line = Wire.encode(c);
