@@ -77,6 +77,7 @@ public final class MediaSupervisor implements MediaEngine, AutoCloseable {
     private long lastPongNanos;
     private ScheduledFuture<?> timer;
     private volatile WorkerStatus status = new WorkerStatus(false, -1, 0);
+    private volatile Thread actorThread;
 
     public MediaSupervisor(WorkerLaunch launch, Settings settings) {
         this.launch = launch;
@@ -84,6 +85,7 @@ public final class MediaSupervisor implements MediaEngine, AutoCloseable {
         this.actor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "media-supervisor");
             t.setDaemon(true);
+            actorThread = t;
             return t;
         });
     }
@@ -105,20 +107,24 @@ public final class MediaSupervisor implements MediaEngine, AutoCloseable {
     @Override
     public Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener) {
         SupervisedPeer p = new SupervisedPeer(this, id, role, audio, listener);
+        Runnable add = () -> {
+            if (state == State.CLOSED) {
+                throw new IllegalStateException("media engine closed");
+            }
+            if (peers.containsKey(id)) {
+                throw new IllegalArgumentException("peer " + id + " exists");
+            }
+            peers.put(id, p);
+            if (state == State.RUNNING) {
+                p.create();
+            }
+        };
+        if (Thread.currentThread() == actorThread) {
+            add.run(); // called from a listener
+            return p;
+        }
         try {
-            actor.submit(() -> {
-                if (state == State.CLOSED) {
-                    throw new IllegalStateException("media engine closed");
-                }
-                if (peers.containsKey(id)) {
-                    throw new IllegalArgumentException("peer " + id + " exists");
-                }
-                peers.put(id, p);
-                if (state == State.RUNNING) {
-                    p.create();
-                }
-                return null;
-            }).get(10, TimeUnit.SECONDS);
+            actor.submit(add).get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
