@@ -87,7 +87,8 @@ public class RuntimeIT {
         for (String bsn : List.of("dev.mxrtc.api", "dev.mxrtc.core", FOCUS_SELECTION_BSN, "org.apache.felix.scr",
                 "org.apache.felix.configadmin", "org.apache.felix.fileinstall", "org.apache.felix.http.jetty12",
                 "org.apache.aries.spifly.dynamic.bundle", "slf4j.api", "ch.qos.logback.classic",
-                "dev.mxrtc.logbridge", "org.apache.felix.log", "com.fasterxml.jackson.core.jackson-databind")) {
+                "dev.mxrtc.logbridge", "org.apache.felix.log", "com.fasterxml.jackson.core.jackson-databind",
+                "dev.mxrtc.matrix.client", "dev.mxrtc.homeserver.dev", "com.h2database")) {
             assertNotNull("missing bundle " + bsn, bundle(bsn));
         }
     }

@@ -72,6 +72,9 @@ public class RuntimeInteropIT {
         ForkedRuntime.Result start = runtime.mxrtc(Duration.ofSeconds(90), "start", "MXRTC_HTTP_PORT=" + port);
         assertEquals(start.toString(), 0, start.code());
         System.out.println("interop: runtime started in " + ms(t0) + " ms");
+        String console = ForkedRuntime.read(runtime.home().resolve("log/console.log"));
+        assertTrue(console, console.contains("mxrtc: started in "));
+        assertFalse("every bundle is active:\n" + console, console.contains("WARNING bundle"));
 
         // the embedded homeserver answers through the Servlet Whiteboard of Felix HTTP
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
