@@ -35,6 +35,9 @@ final class ForkedRuntime implements AutoCloseable {
         Path dist = MxrtcOptions.dist();
         try (Stream<Path> files = Files.walk(dist)) {
             for (Path p : (Iterable<Path>) files::iterator) {
+                if (ForkedRuntime.isState(dist.relativize(p))) {
+                    continue; // a runtime that ran in target/mxrtc (bin/run) left its state there
+                }
                 Path to = home.resolve(dist.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(to);
@@ -89,6 +92,12 @@ final class ForkedRuntime implements AutoCloseable {
         if (Files.exists(home.resolve("run/mxrtc.pid"))) {
             mxrtc(Duration.ofSeconds(40), "stop");
         }
+    }
+
+    /** @return whether {@code relative} (to the runtime's home) is a run's state rather than the distribution */
+    static boolean isState(Path relative) {
+        return relative.getNameCount() > 0 && java.util.Set.of("data", "log", "run", "deploy")
+                .contains(relative.getName(0).toString());
     }
 
     static String read(Path p) {
