@@ -70,8 +70,9 @@ public final class LoadBenchmark {
         out.printf(Locale.ROOT, "homeserver load benchmark: %d receivers, %d senders, %d rooms, %.1f msg/s per sender, "
                 + "%d s per scenario, server %s, data %s%n", o.receivers(), o.senders(), o.rooms(), o.rate(),
                 o.measure().toSeconds(), o.fork() ? "forked JVM" : "in this JVM", dir);
-        out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+        out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s, load average before: %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), loadAverage());
         try (ServerUnderTest server = ServerUnderTest.start(o.fork(), dir)) {
             HsClient client = new HsClient(server.baseUrl());
             long t0 = System.nanoTime();
@@ -93,6 +94,8 @@ public final class LoadBenchmark {
             }
             Report report = new Report(noop, results);
             print(report, out);
+            // the clients and the server share the machine with whatever else runs: figures mean little if this is high
+            out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
             return report;
         }
     }
@@ -202,6 +205,16 @@ public final class LoadBenchmark {
                 .map(r -> r.delivery().percentileMs(99)).max(Comparator.naturalOrder()).orElse(Double.NaN);
         out.printf(Locale.ROOT, "goal p99 < 100 ms under load: %s (worst load p99 %.1f ms)%n",
                 worstP99 < 100 ? "met" : "NOT met", worstP99);
+    }
+
+    /** The 1/5/15-minute load averages, or "n/a" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static String percentOf(Duration cpu, double seconds) {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class Homeserver implements AutoCloseable {
         }
         StreamNotifier notifier = new StreamNotifier();
         this.db = new Database(config.dataDir(), notifier::advance);
-        notifier.advance(db.position());
+        notifier.advance(db.position(), Optional.empty());
         Ids ids = new Ids(config.serverName());
         Events events = new Events(ids, clock);
         Rooms rooms = new Rooms(events, ids, clock);

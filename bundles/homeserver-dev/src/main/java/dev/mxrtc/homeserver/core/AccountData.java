@@ -8,6 +8,7 @@ import dev.mxrtc.homeserver.http.MatrixError;
 import dev.mxrtc.homeserver.store.Database;
 import dev.mxrtc.homeserver.store.Database.Tx;
 import java.sql.SQLException;
+import java.util.List;
 
 /** Per-user account data (global and per room) and stored sync filters. */
 public final class AccountData {
@@ -20,7 +21,7 @@ public final class AccountData {
     public void put(Caller caller, String userId, String roomId, String type, ObjectNode content) {
         if (!caller.userId().equals(userId)) throw MatrixError.forbidden("Cannot set account data for other users");
         db.tx(tx -> tx.update("MERGE INTO account_data (user_id, room_id, type, content, stream_id) KEY (user_id, room_id, type) "
-                + "VALUES (?, ?, ?, ?, ?)", userId, roomId == null ? "" : roomId, type, Json.write(content), tx.nextStreamId()));
+                + "VALUES (?, ?, ?, ?, ?)", userId, roomId == null ? "" : roomId, type, Json.write(content), tx.nextStreamIdFor(List.of(userId))));
     }
 
     public ObjectNode get(Caller caller, String userId, String roomId, String type) {

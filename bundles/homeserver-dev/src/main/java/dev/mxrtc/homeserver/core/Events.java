@@ -6,6 +6,7 @@ import dev.mxrtc.homeserver.http.Json;
 import dev.mxrtc.homeserver.store.Database.Tx;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +39,11 @@ public final class Events {
     }
 
     public StoredEvent append(Tx tx, NewEvent e) throws SQLException {
-        long stream = tx.nextStreamId();
+        // who can see it in /sync: the room's joined members, and the subject of a membership change
+        Set<String> audience = new HashSet<>(tx.query("SELECT state_key FROM room_state WHERE room_id = ? "
+                + "AND type = 'm.room.member' AND membership = 'join'", rs -> rs.getString(1), e.roomId()));
+        if ("m.room.member".equals(e.type()) && e.stateKey() != null) audience.add(e.stateKey());
+        long stream = tx.nextStreamIdFor(audience);
         String eventId = ids.eventId();
         long now = clock.millis();
         String prev = null;

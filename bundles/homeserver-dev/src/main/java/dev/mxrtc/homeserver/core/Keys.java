@@ -220,7 +220,7 @@ public final class Keys {
                             : List.of(dev.getKey());
                     for (String device : targets) {
                         tx.update("INSERT INTO to_device (stream_id, user_id, device_id, sender, type, content) VALUES (?, ?, ?, ?, ?, ?)",
-                                tx.nextStreamId(), user.getKey(), device, caller.userId(), type, Json.write(dev.getValue()));
+                                tx.nextStreamIdFor(List.of(user.getKey())), user.getKey(), device, caller.userId(), type, Json.write(dev.getValue()));
                     }
                 }
             }

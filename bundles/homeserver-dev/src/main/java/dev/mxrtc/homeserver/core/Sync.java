@@ -61,7 +61,7 @@ public final class Sync {
         while (true) {
             Result r = db.tx(tx -> compute(tx, caller, from, options));
             if (from == null || !r.empty() || System.nanoTime() >= deadline) return r.body();
-            notifier.awaitBeyond(r.position(), deadline);
+            notifier.awaitBeyond(caller.userId(), r.position(), deadline);
         }
     }
 

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -27,17 +26,20 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Prints {@code mxrtc-homeserver listening on http://HOST:PORT} once ready.
  */
 public final class HomeserverMain implements AutoCloseable {
+    /** Request threads: each long-polling {@code /sync} holds one, so this bounds the concurrently syncing clients. */
+    static final int MAX_THREADS = 1000;
+
     private final Server server;
     private final Homeserver homeserver;
 
     public HomeserverMain(HomeserverConfig config, String bind, int port) throws Exception {
         this.homeserver = new Homeserver(config, Clock.systemUTC());
-        // Every long-polling /sync holds its request thread while it waits: with Jetty's default pool (200 platform
-        // threads) 200 syncing clients starved every other request (the load benchmark measured seconds of queueing).
-        // Requests run on virtual threads instead; the platform pool only runs the selectors.
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Every long-polling /sync holds its request thread while it waits: with Jetty's default pool (200 threads)
+        // 200 syncing clients starved every other request (the load benchmark measured seconds of queueing). Virtual
+        // threads were tried too: with the single database lock and 2 cores they queued sends longer (p50 459 ms vs
+        // 53 ms under the same load) than platform threads, which the OS schedules preemptively.
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
         threads.setName("homeserver");
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         this.server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(bind);

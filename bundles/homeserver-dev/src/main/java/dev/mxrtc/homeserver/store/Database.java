@@ -10,10 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongConsumer;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
@@ -22,7 +24,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * lock is never held while a client long-polls.
  *
  * <p>Stream positions come from one monotonic counter ({@code meta.stream}) that transactions advance with
- * {@link Tx#nextStreamId()}; after a commit that advanced it, {@code onAdvance} receives the new position.
+ * {@link Tx#nextStreamId()} (anyone's {@code /sync} may see the item) or {@link Tx#nextStreamIdFor} (only the named
+ * users' may); after a commit that advanced it, {@code onAdvance} receives the new position and that audience.
  */
 public final class Database implements AutoCloseable {
 
@@ -30,6 +33,16 @@ public final class Database implements AutoCloseable {
     @FunctionalInterface
     public interface Work<T> {
         T run(Tx tx) throws SQLException;
+    }
+
+    /** Told about each committed advance of the stream. */
+    @FunctionalInterface
+    public interface Advance {
+        /**
+         * @param to the new position
+         * @param audience the only users whose {@code /sync} can see what the transaction wrote; empty: anyone's
+         */
+        void advanced(long to, Optional<Set<String>> audience);
     }
 
     /** Maps the current row. */
@@ -40,15 +53,18 @@ public final class Database implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Connection conn;
-    private final LongConsumer onAdvance;
+    private final Advance onAdvance;
     private long position;
     private boolean closed;
 
-    public Database(Path dataDir, LongConsumer onAdvance) {
+    public Database(Path dataDir, Advance onAdvance) {
         this.onAdvance = onAdvance;
         try {
             JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("homeserver") + ";DB_CLOSE_ON_EXIT=FALSE");
+            ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("homeserver") + ";DB_CLOSE_ON_EXIT=FALSE"
+                    // parsed statements kept per SQL text: the default (8) is smaller than one /sync's distinct
+                    // queries, so under load most time went into re-parsing SQL (load benchmark profile)
+                    + ";QUERY_CACHE_SIZE=256");
             ds.setUser("sa");
             ds.setPassword("");
             conn = ds.getConnection();
@@ -103,7 +119,7 @@ public final class Database implements AutoCloseable {
                 ok = true;
                 if (tx.pending != position) {
                     position = tx.pending;
-                    onAdvance.accept(position);
+                    onAdvance.advanced(position, tx.broadcast ? Optional.empty() : Optional.of(Set.copyOf(tx.audience)));
                 }
                 return result;
             } finally {
@@ -133,13 +149,28 @@ public final class Database implements AutoCloseable {
     /** The running transaction: statement helpers and stream id allocation. */
     public final class Tx {
         private long pending;
+        private boolean broadcast;
+        private final Set<String> audience = new HashSet<>();
 
         private Tx(long position) {
             this.pending = position;
         }
 
-        /** Allocates the next stream position; it becomes visible to others when the transaction commits. */
+        /**
+         * Allocates the next stream position for an item any user's {@code /sync} may show; it becomes visible when
+         * the transaction commits.
+         */
         public long nextStreamId() {
+            broadcast = true;
+            return ++pending;
+        }
+
+        /**
+         * Allocates the next stream position for an item only {@code users}' {@code /sync} can show, so that only
+         * their long polls wake (with 200 syncing users, waking all of them for each message cost 200 syncs).
+         */
+        public long nextStreamIdFor(Collection<String> users) {
+            audience.addAll(users);
             return ++pending;
         }
 
