@@ -38,7 +38,7 @@ public final class LoadBenchmark {
 
     /** The knobs; {@link #defaults()} is the acceptance load (200 long-polling receivers, 50 senders). */
     public record Options(int receivers, int senders, int rooms, double rate, Duration measure, Duration warmup,
-            double baselineRate, boolean fork, Path dataDir) {
+            Duration drain, double baselineRate, boolean fork, Path dataDir) {
         public Options {
             if (receivers < 1 || senders < 1 || rooms < 1 || rate <= 0 || baselineRate <= 0) {
                 throw new IllegalArgumentException("receivers, senders, rooms and rates must be positive");
@@ -46,7 +46,8 @@ public final class LoadBenchmark {
         }
 
         public static Options defaults() {
-            return new Options(200, 50, 10, 2, Duration.ofSeconds(20), Duration.ofSeconds(3), 20, true, null);
+            return new Options(200, 50, 10, 2, Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofSeconds(2), 20,
+                    true, null);
         }
     }
 
@@ -81,7 +82,7 @@ public final class LoadBenchmark {
                     o.receivers() + o.senders(), (System.nanoTime() - t0) / 1e9);
             Latencies noop = noopRoundTrips(client);
             Duration baselineWindow = o.measure().dividedBy(2);
-            Duration drain = Duration.ofSeconds(2);
+            Duration drain = o.drain();
             List<Plan> plans = List.of(
                     new Plan("room 1:1 baseline", Kind.ROOM_MESSAGES, 1, 1, o.baselineRate(), o.warmup(), baselineWindow, drain),
                     new Plan("room load", Kind.ROOM_MESSAGES, o.senders(), o.receivers(), o.rate(), o.warmup(), o.measure(), drain),
@@ -252,6 +253,6 @@ public final class LoadBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see the class comment");
             }
         }
-        return new Options(receivers, senders, rooms, rate, measure, warmup, baselineRate, fork, dataDir);
+        return new Options(receivers, senders, rooms, rate, measure, warmup, d.drain(), baselineRate, fork, dataDir);
     }
 }
