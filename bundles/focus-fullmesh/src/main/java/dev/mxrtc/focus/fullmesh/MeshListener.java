@@ -1,0 +1,28 @@
+package dev.mxrtc.focus.fullmesh;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+import dev.mxrtc.api.Member;
+import dev.mxrtc.media.AudioLevel;
+import dev.mxrtc.media.PeerState;
+
+/** What a full mesh reports about its peers. Called on the mesh's thread, in order; do not block. */
+@ConsumerType
+public interface MeshListener {
+
+    /** The connection to {@code remote} changed state (a restart starts again from {@code NEW}). */
+    default void onPeerState(Member remote, PeerState state) {
+    }
+
+    /** Text arrived on the data channel from {@code remote}. */
+    default void onData(Member remote, String text) {
+    }
+
+    /** Received audio from {@code remote}: level and dominant frequency, about four times a second. */
+    default void onAudio(Member remote, AudioLevel level) {
+    }
+
+    /** The connection to {@code remote} was torn down for good (the member left, or the mesh closed). */
+    default void onPeerClosed(Member remote, String reason) {
+    }
+}

@@ -1,0 +1,116 @@
+package dev.mxrtc.focus.fullmesh.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mxrtc.api.Member;
+import dev.mxrtc.api.Session;
+import dev.mxrtc.api.Transport;
+import dev.mxrtc.api.spi.FocusBackend;
+import dev.mxrtc.api.spi.SignallingTransport;
+import dev.mxrtc.focus.fullmesh.FullMeshConnection;
+import dev.mxrtc.media.MediaEngine;
+
+/**
+ * The {@code full_mesh} focus backend without OSGi (the DS component wraps it): connects local members to their
+ * sessions' meshes and routes received call events to the mesh of their {@code dest_session_id}. Signalling
+ * transports come and go at runtime; a mesh looks its transport up by type for every message, so replacing the
+ * transport bundle does not touch established peer connections.
+ */
+public final class FullMeshBackend implements FocusBackend, SignallingTransport.Receiver, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FullMeshBackend.class);
+
+    private final MediaEngine engine;
+    private final MeshSettings settings;
+    private final Function<String, Actor> actors;
+    private final List<SignallingTransport> transports = new CopyOnWriteArrayList<>();
+    /** live meshes by local member id */
+    private final Map<String, MeshSession> meshes = new ConcurrentHashMap<>();
+
+    public FullMeshBackend(MediaEngine engine, MeshSettings settings) {
+        this(engine, settings, ThreadActor::new);
+    }
+
+    FullMeshBackend(MediaEngine engine, MeshSettings settings, Function<String, Actor> actors) {
+        this.engine = engine;
+        this.settings = settings;
+        this.actors = actors;
+    }
+
+    /** A signalling transport arrived; the latest of a type is used. */
+    public void addTransport(SignallingTransport t) {
+        transports.add(0, t);
+        LOG.info("signalling transport {} available", t.type());
+    }
+
+    public void removeTransport(SignallingTransport t) {
+        transports.remove(t);
+        LOG.info("signalling transport {} gone", t.type());
+    }
+
+    Optional<SignallingTransport> transport(String type) {
+        return transports.stream().filter(t -> t.type().equals(type)).findFirst();
+    }
+
+    @Override
+    public String transportType() {
+        return Transport.FULL_MESH;
+    }
+
+    @Override
+    public CompletionStage<FocusConnection> connect(Session session, Member self, Transport transport) {
+        if (!Transport.FULL_MESH.equals(transport.type())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a full_mesh transport: "
+                    + transport.type()));
+        }
+        MeshSession mesh = new MeshSession(actors.apply("mxrtc-fullmesh-" + self.memberId()), settings, engine, session,
+                self, transport, this::transport, m -> meshes.remove(self.memberId(), m));
+        MeshSession before = meshes.put(self.memberId(), mesh);
+        if (before != null) {
+            before.close();
+        }
+        mesh.start();
+        return CompletableFuture.completedFuture(mesh);
+    }
+
+    /** @return the live mesh of a local member, if connected */
+    public Optional<FullMeshConnection> mesh(String memberId) {
+        return Optional.ofNullable(meshes.get(memberId));
+    }
+
+    @Override
+    public void onMessage(String transportType, SignallingTransport.Peer from, SignallingTransport.Message message) {
+        if (!CallWire.TYPES.contains(message.type())) {
+            return;
+        }
+        switch (CallWire.decode(message)) {
+            case CallWire.Parsed.Invalid bad -> LOG.info("ignoring a malformed {} over {} from {}: {}", message.type(),
+                    transportType, from.userId(), bad.reason());
+            case CallWire.Parsed.Ok ok -> {
+                MeshSession mesh = meshes.get(ok.signal().env().destSessionId());
+                if (mesh == null) {
+                    LOG.info("ignoring {} over {} from {}: for member {}, not a local member in a mesh",
+                            message.type(), transportType, from.userId(), ok.signal().env().destSessionId());
+                } else {
+                    mesh.onSignal(transportType, from, ok.signal());
+                }
+            }
+        }
+    }
+
+    /** Closes every mesh (each hangs up on its peers). */
+    @Override
+    public void close() {
+        meshes.values().forEach(MeshSession::close);
+    }
+}
