@@ -155,7 +155,8 @@ const commands = {
             delayedLeaveEventRestartMs: restartMs,
         });
         const mine = await until("own membership", () =>
-            s.memberships.find((m) => m.sender === client.getUserId() && m.deviceId === client.getDeviceId() && m.eventId));
+            s.memberships.find((m) => m.sender === client.getUserId() && m.deviceId === client.getDeviceId() && m.eventId),
+            30000); // after a restart of the homeserver js-sdk's sync reconnects first
         await until("a delayed-leave restart", () => delayed.restarted > 0, 15000);
         return { membershipEventId: mine.eventId, slotId: mine.slotId ?? null, delayed };
     },

@@ -181,7 +181,33 @@ public class RuntimeInteropIT {
 
         ForkedRuntime.Result stop = runtime.mxrtc(Duration.ofSeconds(40), "stop");
         assertEquals(stop.toString(), 0, stop.code());
+
+        // a restart resumes the stored session (no second registration, same device), and the account feeds the core
+        ForkedRuntime.Result again = runtime.mxrtc(Duration.ofSeconds(90), "start", "MXRTC_HTTP_PORT=" + port);
+        assertEquals(again.toString(), 0, again.code());
+        Pattern loggedIn = Pattern.compile("account " + Pattern.quote(MXRTC) + ": logged in as " + Pattern.quote(MXRTC)
+                + " device (\\S+)");
+        Waits.until("the account logged in again", Duration.ofSeconds(60), POLL,
+                () -> loggedIn.matcher(runtime.logText()).results().count() == 2
+                        && count(runtime.logText(), "itest session logger active") == 2);
+        assertEquals("registered once", 1, count(runtime.logText(), "password refused, registering"));
+        assertEquals("the same device", 1, loggedIn.matcher(runtime.logText()).results().map(m -> m.group(1))
+                .distinct().count());
+        t0 = System.nanoTime();
+        JsonNode aliceJoined = alice.call(Duration.ofSeconds(60), "rtcJoin", Map.of("roomId", room, "delayMs", DELAY_MS, "restartMs", RESTART_MS));
+        String aliceLine = "itest member joined room=" + room + " slot=m.call#ROOM user=" + aliceId + " device="
+                + a.path("deviceId").asText() + " format=LEGACY event=" + aliceJoined.path("membershipEventId").asText();
+        Waits.until("mxrtc's core to have alice's member after the restart", Duration.ofSeconds(30), POLL,
+                () -> runtime.logText().contains(aliceLine));
+        System.out.println("interop: after a restart of the runtime, alice's call member reached the core in " + ms(t0)
+                + " ms");
+        stop = runtime.mxrtc(Duration.ofSeconds(40), "stop");
+        assertEquals(stop.toString(), 0, stop.code());
         assertFalse("nothing logged at ERROR:\n" + runtime.logText(), runtime.logText().contains(" ERROR "));
+    }
+
+    private static long count(String text, String part) {
+        return Pattern.compile(Pattern.quote(part)).matcher(text).results().count();
     }
 
     private static int restarts(JsPeer peer, String room) {
