@@ -8,11 +8,13 @@ import java.util.concurrent.Executors;
 /** Wires the service from its settings, outside or inside OSGi; {@link #close()} stops everything it started. */
 public final class LiveKitAuth implements AutoCloseable {
     private final LiveKitAuthService service;
+    private final DelayedLeave delayedLeave;
     private final LiveKitRoomService roomService;
     private final HttpClient http;
 
-    private LiveKitAuth(LiveKitAuthService service, LiveKitRoomService roomService, HttpClient http) {
+    private LiveKitAuth(LiveKitAuthService service, DelayedLeave delayedLeave, LiveKitRoomService roomService, HttpClient http) {
         this.service = service;
+        this.delayedLeave = delayedLeave;
         this.roomService = roomService;
         this.http = http;
     }
@@ -28,10 +30,13 @@ public final class LiveKitAuth implements AutoCloseable {
             return t;
         }), clock, new DelayedEventActions(http), rooms, servers, settings.sanityCheckInterval());
         TokenIssuer tokens = new TokenIssuer(settings.apiKey(), settings.apiSecret(), clock);
-        return new LiveKitAuth(new LiveKitAuthService(settings, servers, tokens, rooms, leave), rooms, http);
+        return new LiveKitAuth(new LiveKitAuthService(settings, servers, tokens, rooms, leave), leave, rooms, http);
     }
 
     public LiveKitAuthService service() { return service; }
+
+    /** The delegations (state per participant). */
+    public DelayedLeave delayedLeave() { return delayedLeave; }
 
     @Override
     public void close() {

@@ -186,7 +186,12 @@ final class TestWorld implements AutoCloseable {
     }
 
     static String createRoom(User u) throws Exception {
-        return call("POST", u.base() + "/_matrix/client/v3/createRoom", u.token(), "{}", Map.of()).json().path("room_id").asText();
+        // public, and call memberships open to everyone (as Element Call's rooms have them)
+        String body = "{\"preset\":\"public_chat\",\"power_level_content_override\":{\"events\":"
+                + "{\"org.matrix.msc3401.call.member\":0}}}";
+        Resp r = call("POST", u.base() + "/_matrix/client/v3/createRoom", u.token(), body, Map.of());
+        if (r.status() != 200) throw new AssertionError("createRoom failed: " + r.json());
+        return r.json().path("room_id").asText();
     }
 
     static void join(User u, String roomId) throws Exception {
