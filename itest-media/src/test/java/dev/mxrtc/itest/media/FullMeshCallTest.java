@@ -1,0 +1,161 @@
+package dev.mxrtc.itest.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.mxrtc.homeserver.HomeserverConfig;
+import dev.mxrtc.homeserver.standalone.HomeserverMain;
+import dev.mxrtc.matrix.ClientSettings;
+import dev.mxrtc.matrix.CreateRoom;
+import dev.mxrtc.matrix.MatrixClients;
+import dev.mxrtc.matrix.StandaloneClient;
+
+/**
+ * Issue 6 acceptance, to_device signalling: four mxrtc participants, each its own JVM with its own media worker, join
+ * one room call on the embedded homeserver with {@code full_mesh}. All six pairs connect; every member hears the other
+ * three's tones (measured frequency and level of the received audio); one member is killed (SIGKILL of its JVM and
+ * worker) and the others tear its connections down after its delayed leave fires while staying connected to each
+ * other; a late joiner connects to all. Runs in the test's network namespace (see src/test/netns/bin/java).
+ */
+@Timeout(240)
+class FullMeshCallTest {
+
+    static final String SERVER = "test.local";
+
+    /** Under target/ so the participants' logs outlive a failed run. */
+    final Path dir = Path.of(System.getProperty("mxrtc.itest.out", System.getProperty("java.io.tmpdir")),
+            "fullmesh-" + System.currentTimeMillis());
+    HomeserverMain hs;
+    StandaloneClient host;
+    String roomId;
+    final List<ParticipantProcess> participants = new ArrayList<>();
+
+    @BeforeEach
+    void homeserver() throws Exception {
+        hs = new HomeserverMain(HomeserverConfig.defaults(SERVER, dir.resolve("hs")), "127.0.0.1", 0);
+        host = MatrixClients.open(ClientSettings.password(url(), "host", "pw-host", dir.resolve("host"))
+                .withDeviceId("HOSTDEV").withRegister(true).withTimeouts(1_000, 10_000).withMaxRetries(2));
+        // public: the participants register on first start and join by themselves
+        roomId = host.client().createRoom(new CreateRoom(Optional.of(CreateRoom.Preset.PUBLIC_CHAT),
+                Optional.of("mesh"), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
+                Optional.empty(), false));
+    }
+
+    @AfterEach
+    void stop() {
+        participants.forEach(ParticipantProcess::close);
+        host.close();
+        hs.close();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + hs.port();
+    }
+
+    ParticipantProcess start(int i, double tone, String signalling) throws Exception {
+        ParticipantProcess p = new ParticipantProcess(url(), roomId, "p" + i, "DEV" + i, dir.resolve("p" + i), tone,
+                signalling, SERVER);
+        participants.add(p);
+        return p;
+    }
+
+    static void await(long timeoutMs, String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError(what + " not within " + timeoutMs + " ms");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void fourMembersMeshOverToDevice() throws Exception {
+        runScenario("to_device");
+    }
+
+    /** The scenario, for any signalling transport. */
+    void runScenario(String signalling) throws Exception {
+        double[] tones = {400, 600, 800, 1000, 1200};
+        long t0 = System.nanoTime();
+        List<ParticipantProcess> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.add(start(i + 1, tones[i], signalling));
+        }
+        await(90_000, "all six pairs connected", () -> four.stream().allMatch(p -> p.connectedCount() == 3));
+        long connectedMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("fullmesh-%s: 4 JVMs started -> all 6 pairs connected in %d ms%n", signalling, connectedMs);
+
+        await(30_000, "every member hears the other three tones", () -> four.stream().allMatch(
+                p -> four.stream().filter(q -> q != p).allMatch(q -> p.heard(0, q.user, q.tone).isPresent())));
+        for (ParticipantProcess p : four) {
+            for (ParticipantProcess q : four) {
+                if (p != q) {
+                    ParticipantProcess.Line l = p.heard(0, q.user, q.tone).orElseThrow();
+                    System.out.printf("fullmesh-%s: %s hears %s at %s Hz (sent %.0f), rms %s%n", signalling, p.user,
+                            q.user, l.word(3), q.tone, l.word(4));
+                }
+            }
+        }
+
+        // kill p4: its JVM and its media worker, no leave sent
+        ParticipantProcess victim = four.get(3);
+        String victimMember = victim.memberId().orElseThrow();
+        List<ParticipantProcess> rest = four.subList(0, 3);
+        int[] marks = rest.stream().mapToInt(p -> p.lines.size()).toArray();
+        long tk = System.nanoTime();
+        victim.kill();
+        await(30_000, "the others tear the killed member's connections down",
+                () -> rest.stream().allMatch(p -> "CLOSED".equals(p.states().get(victimMember))));
+        System.out.printf("fullmesh-%s: killed member torn down by all after %d ms (delayed leave 3 s)%n", signalling,
+                (System.nanoTime() - tk) / 1_000_000);
+        for (int i = 0; i < rest.size(); i++) {
+            ParticipantProcess p = rest.get(i);
+            assertEquals(2, p.connectedCount(), p.user + " still connected to the other two: " + p.states());
+            int mark = marks[i];
+            for (ParticipantProcess q : rest) {
+                if (q != p) {
+                    await(10_000, p.user + " still hears " + q.user, () -> p.heard(mark, q.user, q.tone).isPresent());
+                }
+            }
+        }
+
+        // a late joiner connects to all
+        long tl = System.nanoTime();
+        ParticipantProcess late = start(5, tones[4], signalling);
+        await(60_000, "the late joiner is connected to all three",
+                () -> late.connectedCount() == 3 && rest.stream().allMatch(p -> p.connectedCount() == 3));
+        System.out.printf("fullmesh-%s: late joiner connected to all in %d ms (JVM start included)%n", signalling,
+                (System.nanoTime() - tl) / 1_000_000);
+        await(30_000, "the late joiner hears everyone and everyone hears it", () -> rest.stream()
+                .allMatch(p -> late.heard(0, p.user, p.tone).isPresent() && p.heard(0, late.user, late.tone).isPresent()));
+
+        // data channels work across the mesh
+        late.command("send hello-from-p5");
+        await(10_000, "data from the late joiner reaches all", () -> rest.stream().allMatch(p -> p.first(0,
+                l -> l.word(0).equals("DATA") && l.word(1).equals(late.user) && l.word(2).equals("hello-from-p5"))
+                .isPresent()));
+
+        // stats per peer
+        ParticipantProcess p1 = rest.get(0);
+        int mark = p1.lines.size();
+        p1.command("stats");
+        await(10_000, "stats", () -> p1.first(mark, l -> l.word(0).equals("STATS-END")).isPresent());
+        List<ParticipantProcess.Line> stats = p1.lines.subList(mark, p1.lines.size()).stream()
+                .filter(l -> l.word(0).equals("STATS")).toList();
+        assertEquals(3, stats.size(), "one stats line per peer");
+        assertTrue(stats.stream().allMatch(l -> l.word(3).equals("CONNECTED")), "all connected: " + Map.of());
+    }
+}
