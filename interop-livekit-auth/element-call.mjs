@@ -5,6 +5,8 @@
 // LiveKit's own TokenVerifier checks the JWT it got. One JSON command on stdin:
 //   {baseUrl, userId, deviceId, accessToken, serviceUrl, roomId, memberId, key, secret, jsSdkDir}
 // answers {"ok":true, status, url, claims, endpoint} or {"ok":false,"error"}.
+// With "mode":"native" (and livekitUrl), the homeserver-native MSC4195 way instead: js-sdk's own
+// client._unstable_getLivekitToken({url, room_id, slot_id, member}) against the homeserver.
 if (typeof Promise.withResolvers !== "function") {
     Promise.withResolvers = function withResolvers() {
         let resolve;
@@ -30,6 +32,17 @@ const m = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 try {
     const sdk = await import(pathToFileURL(join(m.jsSdkDir, "node_modules/matrix-js-sdk/lib/index.js")).href);
     const client = sdk.createClient({ baseUrl: m.baseUrl, userId: m.userId, deviceId: m.deviceId, accessToken: m.accessToken });
+    if (m.mode === "native") {
+        const { jwt } = await client._unstable_getLivekitToken({
+            url: m.livekitUrl,
+            room_id: m.roomId,
+            slot_id: "m.call#ROOM",
+            member: { id: m.memberId, claimed_device_id: client.getDeviceId() },
+        });
+        const claims = await new TokenVerifier(m.key, m.secret).verify(jwt);
+        process.stdout.write(JSON.stringify({ ok: true, status: 200, claims, endpoint: "msc4195" }) + "\n");
+        process.exit(0);
+    }
     const openIdToken = await client.getOpenIdToken();
     const body = {
         room_id: m.roomId,

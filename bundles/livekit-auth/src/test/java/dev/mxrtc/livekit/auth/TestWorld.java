@@ -70,8 +70,17 @@ final class TestWorld implements AutoCloseable {
     }
 
     TestWorld(Path dir, Duration sanityInterval) throws Exception {
-        homeserverA = new Homeserver(HomeserverConfig.defaults(HS_A, dir.resolve("a")).withMaxDelayMs(3_600_000), clockA);
-        jettyA = jetty(Map.of("/_matrix/*", homeserverA.servlet()));
+        homeserverA = new Homeserver(HomeserverConfig.defaults(HS_A, dir.resolve("a")).withMaxDelayMs(7_200_000), clockA);
+        // homeserver A's origin also serves the MSC4195 homeserver-native endpoints (once the service exists)
+        java.util.concurrent.atomic.AtomicReference<NativeEndpoints> nativeRef = new java.util.concurrent.atomic.AtomicReference<>();
+        jettyA = jetty(Map.of("/_matrix/*", homeserverA.servlet(), dev.mxrtc.livekit.auth.osgi.NativeEndpointsServlet.PATTERN,
+                new jakarta.servlet.http.HttpServlet() {
+                    @Override
+                    public void service(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res)
+                            throws java.io.IOException, jakarta.servlet.ServletException {
+                        new dev.mxrtc.livekit.auth.osgi.NativeEndpointsServlet(nativeRef.get()).service(req, res);
+                    }
+                }));
         baseA = "http://127.0.0.1:" + port(jettyA);
         homeserverB = new HomeserverMain(HomeserverConfig.defaults(HS_B, dir.resolve("b")), "127.0.0.1", 0);
         baseB = "http://127.0.0.1:" + homeserverB.port();
@@ -79,7 +88,8 @@ final class TestWorld implements AutoCloseable {
         Map<String, URI> servers = Map.of(HS_A, URI.create(baseA), HS_B, URI.create(baseB));
         AuthSettings settings = new AuthSettings(LIVEKIT_URL, KEY, SECRET, List.of(HS_A), servers, servers,
                 sanityInterval, sfu.url());
-        auth = LiveKitAuth.start(settings, Clock.systemUTC());
+        auth = LiveKitAuth.start(settings, HS_A, Clock.systemUTC());
+        nativeRef.set(auth.nativeEndpoints().orElseThrow());
         jettyAuth = jetty(Map.of("/livekit/jwt/*", new LiveKitAuthServlet(auth.service())));
         service = "http://127.0.0.1:" + port(jettyAuth) + "/livekit/jwt";
     }

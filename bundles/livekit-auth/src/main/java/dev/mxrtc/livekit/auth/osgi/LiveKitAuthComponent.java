@@ -80,20 +80,32 @@ public final class LiveKitAuthComponent {
 
         @AttributeDefinition(description = "LiveKit room service URL (empty: from livekit_url, wss→https)")
         String room__service__url() default "";
+
+        @AttributeDefinition(description = "Homeserver whose MSC4195 homeserver-native endpoints "
+                + "(/_matrix/client/unstable/io.element.msc4195/rtc/livekit/*) this service offers, e.g. the embedded "
+                + "homeserver; empty: not offered")
+        String native__server__name() default "";
     }
 
     private final LiveKitAuth auth;
     private final ServiceRegistration<Servlet> registration;
+    private final ServiceRegistration<Servlet> nativeRegistration;
 
     @Activate
     public LiveKitAuthComponent(BundleContext context, Config config) {
         AuthSettings settings = settings(config);
         String path = path(config.path());
-        this.auth = LiveKitAuth.start(settings, Clock.systemUTC());
+        this.auth = LiveKitAuth.start(settings, config.native__server__name().strip(), Clock.systemUTC());
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", path + "/*");
         props.put("osgi.http.whiteboard.servlet.name", "mxrtc-livekit-auth");
         this.registration = context.registerService(Servlet.class, new LiveKitAuthServlet(auth.service()), props);
+        this.nativeRegistration = auth.nativeEndpoints().map(endpoints -> {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("osgi.http.whiteboard.servlet.pattern", NativeEndpointsServlet.PATTERN);
+            p.put("osgi.http.whiteboard.servlet.name", "mxrtc-livekit-auth-msc4195");
+            return context.registerService(Servlet.class, (Servlet) new NativeEndpointsServlet(endpoints), p);
+        }).orElse(null);
         LOG.info("LiveKit authorisation service at {}/ for {} (full access: {}, sanity sweep {} s)", path,
                 settings.livekitUrl(), settings.fullAccessHomeservers(), settings.sanityCheckInterval().toSeconds());
     }
@@ -138,6 +150,11 @@ public final class LiveKitAuthComponent {
 
     @Deactivate
     void deactivate() {
+        try {
+            if (nativeRegistration != null) nativeRegistration.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("servlet already unregistered", e);
+        }
         try {
             registration.unregister();
         } catch (IllegalStateException e) {
