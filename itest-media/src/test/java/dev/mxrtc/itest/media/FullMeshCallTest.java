@@ -81,6 +81,14 @@ class FullMeshCallTest {
         }
     }
 
+    String logOf(ParticipantProcess p) {
+        try {
+            return java.nio.file.Files.readString(p.log);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     @Test
     void fourMembersMeshOverToDevice() throws Exception {
         runScenario("to_device");
@@ -96,7 +104,22 @@ class FullMeshCallTest {
         }
         await(90_000, "all six pairs connected", () -> four.stream().allMatch(p -> p.connectedCount() == 3));
         long connectedMs = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("fullmesh-%s: 4 JVMs started -> all 6 pairs connected in %d ms%n", signalling, connectedMs);
+        long lastJoin = four.stream().mapToLong(p -> p.first(0, l -> l.word(0).equals("JOINED-MESH")).orElseThrow()
+                .nanos()).max().orElseThrow();
+        System.out.printf("fullmesh-%s: 4 JVMs started -> all 6 pairs connected in %d ms (%d ms after the last member"
+                + " joined the mesh)%n", signalling, connectedMs, (System.nanoTime() - lastJoin) / 1_000_000);
+
+        // bad input: a non-member (the room's host account) sends p1 a well-formed invite for p1's member id, and
+        // an invite whose SDP is not SDP; p1 ignores both with a log line and makes no connection
+        ParticipantProcess first = four.get(0);
+        String p1Member = first.memberId().orElseThrow();
+        String forged = "{\"call_id\":\"forged\",\"party_id\":\"HOSTDEV\",\"version\":\"1\",\"conf_id\":"
+                + "\"m.call#ROOM\",\"room_id\":\"" + roomId + "\",\"device_id\":\"HOSTDEV\",\"sender_session_id\":"
+                + "\"host-member\",\"dest_session_id\":\"" + p1Member + "\",\"seq\":1,\"lifetime\":30000,"
+                + "\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}";
+        host.client().sendToDevice("m.call.invite", Map.of(first.user, Map.of("DEV1", forged)), Optional.empty());
+        host.client().sendToDevice("m.call.invite", Map.of(first.user, Map.of("DEV1",
+                forged.replace("v=0", "garbage"))), Optional.empty());
 
         await(30_000, "every member hears the other three tones", () -> four.stream().allMatch(
                 p -> four.stream().filter(q -> q != p).allMatch(q -> p.heard(0, q.user, q.tone).isPresent())));
@@ -119,7 +142,7 @@ class FullMeshCallTest {
         victim.kill();
         await(30_000, "the others tear the killed member's connections down",
                 () -> rest.stream().allMatch(p -> "CLOSED".equals(p.states().get(victimMember))));
-        System.out.printf("fullmesh-%s: killed member torn down by all after %d ms (delayed leave 3 s)%n", signalling,
+        System.out.printf("fullmesh-%s: killed member torn down by all after %d ms (delayed leave 6 s)%n", signalling,
                 (System.nanoTime() - tk) / 1_000_000);
         for (int i = 0; i < rest.size(); i++) {
             ParticipantProcess p = rest.get(i);
@@ -147,6 +170,10 @@ class FullMeshCallTest {
         await(10_000, "data from the late joiner reaches all", () -> rest.stream().allMatch(p -> p.first(0,
                 l -> l.word(0).equals("DATA") && l.word(1).equals(late.user) && l.word(2).equals("hello-from-p5"))
                 .isPresent()));
+
+        await(20_000, "p1 logs that it dropped the non-member's invite", () -> logOf(first).contains(
+                "dropped m.call.invite from @host:" + SERVER) && logOf(first).contains("ignoring a malformed m.call.invite"));
+        assertTrue(first.states().keySet().stream().noneMatch("host-member"::equals), "no connection to a non-member");
 
         // stats per peer
         ParticipantProcess p1 = rest.get(0);

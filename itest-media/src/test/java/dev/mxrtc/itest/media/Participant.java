@@ -90,7 +90,7 @@ public final class Participant {
         }, 64);
         core.addSelection(new OldestMembership());
         Participants participants = new Participants(u -> Optional.of(client), core,
-                MembershipConfig.DEFAULTS.withDelay(3_000, 1_000));
+                MembershipConfig.DEFAULTS.withDelay(6_000, 2_000));
         core.addListener(participants::onSessionEvent, null);
         account.addRoomEventSink(core);
 

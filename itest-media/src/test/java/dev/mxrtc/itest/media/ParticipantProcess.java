@@ -28,6 +28,7 @@ final class ParticipantProcess implements AutoCloseable {
     }
 
     final String user;
+    final Path log;
     final double tone;
     final Process process;
     final List<Line> lines = new CopyOnWriteArrayList<>();
@@ -39,12 +40,13 @@ final class ParticipantProcess implements AutoCloseable {
         this.user = "@" + localpart + ":" + serverName;
         this.tone = tone;
         Files.createDirectories(dir);
+        this.log = dir.resolve("participant.log");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"), Participant.class.getName(), url, roomId, localpart,
                 device, dir.toString(), Double.toString(tone), signalling));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("participant.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         pb.environment().putAll(Map.of());
         process = pb.start();
         stdin = process.getOutputStream();

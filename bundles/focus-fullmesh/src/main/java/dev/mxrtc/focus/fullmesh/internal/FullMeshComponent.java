@@ -37,7 +37,7 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
         boolean audio() default true;
 
         @AttributeDefinition(description = "An offerer starts a new call when an invite has no answer this long")
-        long answerTimeoutMs() default 5_000;
+        long answerTimeoutMs() default 10_000;
 
         @AttributeDefinition(description = "A call not connected this long after offer/answer is replaced")
         long connectTimeoutMs() default 15_000;

@@ -71,6 +71,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     private final List<Held> held = new ArrayList<>();
     private Published published = new Published.None();
     private long seq;
+    private boolean started;
     private boolean closed;
 
     MeshSession(Actor actor, MeshSettings settings, MediaEngine engine, Session session, Member self,
@@ -93,9 +94,25 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     }
 
     void start() {
-        actor.execute(() -> apply(session));
+        actor.execute(() -> startWhenMediaRuns(actor.nowMs()));
         LOG.info("full mesh for {} ({}) in {} {} over {} signalling", self.userId(), self.memberId(),
                 session.roomId(), session.slotId(), signallingType);
+    }
+
+    /**
+     * Peers are made once the media process runs (at most {@link MeshSettings#connectTimeoutMs()} later): an answer
+     * cannot be made before, and signals that arrive meanwhile are held like those of not-yet-known members.
+     */
+    private void startWhenMediaRuns(long since) {
+        if (closed) {
+            return;
+        }
+        if (engine.status().running() || actor.nowMs() - since >= settings.connectTimeoutMs()) {
+            started = true;
+            apply(session);
+        } else {
+            actor.schedule(() -> startWhenMediaRuns(since), 100);
+        }
     }
 
     // ---- FocusConnection
@@ -122,7 +139,10 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
                 return;
             }
             closed = true;
-            links.values().forEach(l -> l.close("the local member left the mesh", true));
+            links.values().forEach(l -> {
+                l.close("the local member left the mesh", true);
+                notify(x -> x.onPeerClosed(l.remote(), "closed"));
+            });
             links.clear();
             held.clear();
             onClose.accept(this);
@@ -250,6 +270,9 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
             return;
         }
         session = changed;
+        if (!started) {
+            return;
+        }
         Map<String, Member> others = new LinkedHashMap<>();
         for (Member m : changed.members()) {
             if (!isSelf(m)) {

@@ -14,7 +14,7 @@ package dev.mxrtc.focus.fullmesh.internal;
 public record MeshSettings(boolean audio, long answerTimeoutMs, long connectTimeoutMs, long disconnectedGraceMs,
         long retryMaxMs, long holdUnknownMs) {
 
-    public static final MeshSettings DEFAULTS = new MeshSettings(true, 5_000, 15_000, 3_000, 8_000, 10_000);
+    public static final MeshSettings DEFAULTS = new MeshSettings(true, 10_000, 15_000, 3_000, 8_000, 10_000);
 
     public MeshSettings {
         if (answerTimeoutMs <= 0 || connectTimeoutMs <= 0 || disconnectedGraceMs < 0 || retryMaxMs < 500

@@ -242,6 +242,8 @@ final class PeerLink {
         sentDescription = true;
         if (offerer && d.type() == SessionDescription.Type.OFFER) {
             host.signal(remote, host.envelope(remote, callId), env -> new Invite(env, d.sdp(), 30_000));
+            // the answer is awaited from when the invite leaves, not from when the peer was asked for an offer
+            arm(host.settings().answerTimeoutMs(), "invite_timeout");
         } else if (!offerer && d.type() == SessionDescription.Type.ANSWER) {
             host.signal(remote, host.envelope(remote, callId), env -> new Answer(env, d.sdp()));
         } else {
@@ -350,7 +352,7 @@ final class PeerLink {
         sentDescription = false;
         phase = Phase.INVITING;
         peer = create(PeerRole.OFFERER);
-        arm(host.settings().answerTimeoutMs(), "invite_timeout");
+        arm(host.settings().connectTimeoutMs(), "no_local_offer");
     }
 
     private void fail(String reason) {

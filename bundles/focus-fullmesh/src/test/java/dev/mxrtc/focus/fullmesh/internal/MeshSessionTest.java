@@ -144,7 +144,7 @@ class MeshSessionTest {
         w.drop = s -> s.message().type().equals(CallWire.INVITE) && w.sentOfType(CallWire.INVITE).size() == 1;
         connectAll(Mesh.session(alice.member, bob.member), alice, bob);
         assertEquals(0, alice.connectedPeers());
-        w.actor.advance(6_000); // 5 s answer timeout, then 500 ms backoff
+        w.actor.advance(11_000); // 10 s answer timeout, then 500 ms backoff
         assertEquals(1, alice.connectedPeers());
         assertEquals(2, w.sentOfType(CallWire.INVITE).size());
     }
