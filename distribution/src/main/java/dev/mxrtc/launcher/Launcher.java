@@ -31,7 +31,8 @@ import org.osgi.framework.wiring.BundleRevision;
  *   NEW --run()--> INIT: config resolved, dirs made, framework initialised
  *   INIT ---------> INSTALLED: bundle/boot at level 1, bundle/ at level 2, all marked started
  *   INSTALLED ----> STARTED: framework at its beginning level; report printed, ready file written
- *   STARTED --SIGTERM (shutdown hook)--> STOPPING: framework.stop(), bounded wait --> exit
+ *   STARTED --SIGTERM/SIGINT (signal handler)--> STOPPING: framework.stop(), bounded wait --> exit 128+signal
+ *   STARTED --System.exit / unhandled signal (shutdown hook)--> STOPPING: the same, while the JVM exits
  *   STARTED --framework stopped from inside--> exit 0
  * </pre>
  *
@@ -39,6 +40,10 @@ import org.osgi.framework.wiring.BundleRevision;
  * start level, and SLF4J 2 in OSGi needs SPI Fly and logback active before anything else loads SLF4J (see
  * {@link BundleSet}); we also want system-property overrides for every key, a ready file for
  * {@code bin/mxrtc start}, and a startup report naming any bundle that is not active.
+ *
+ * <p>SIGTERM and SIGINT are handled as signals, not only by a shutdown hook: the JVM's shutdown hooks run all at once,
+ * so a library's own hook (H2 closes every database at exit) would race the bundles still using it. Stopping the
+ * framework first, and exiting afterwards, lets every component close its resources itself.
  */
 final class Launcher {
 
@@ -51,6 +56,9 @@ final class Launcher {
     private final Map<String, String> system;
     private final PrintStream out;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch stopReported = new java.util.concurrent.CountDownLatch(1);
+    /** 128 + the number of the signal that stopped the runtime; 0 if none */
+    private volatile int signalExit;
 
     Launcher(Path home, Map<String, String> system, PrintStream out) {
         this.home = home;
@@ -65,7 +73,9 @@ final class Launcher {
         for (String dir : List.of("deploy", "log", "data")) {
             Files.createDirectories(home.resolve(dir));
         }
-        for (String generated : new GeneratedSecrets(new java.security.SecureRandom()).fill(home.resolve("etc"))) {
+        GeneratedSecrets secrets = new GeneratedSecrets(new java.security.SecureRandom(),
+                home.resolve("data/generated-secrets.properties"));
+        for (String generated : secrets.fill(home.resolve("etc"))) {
             out.println("mxrtc: first start: generated " + generated);
         }
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
@@ -89,10 +99,20 @@ final class Launcher {
         });
         Duration stopTimeout = Duration.ofSeconds(Long.parseLong(system.getOrDefault(STOP_TIMEOUT, "30")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework, stopTimeout), "mxrtc-shutdown"));
+        for (String name : List.of("TERM", "INT")) {
+            handle(name, number -> {
+                signalExit = 128 + number;
+                stop(framework, stopTimeout);
+            });
+        }
         framework.start();
 
         FrameworkEvent stopped = framework.waitForStop(0);
         deleteQuietly(readyFile);
+        if (signalExit != 0) {
+            stopReported.await(stopTimeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return signalExit; // as a JVM killed by that signal would exit (143 for SIGTERM)
+        }
         if (shuttingDown.get()) {
             return 0; // the JVM is exiting already; the hook reports
         }
@@ -138,8 +158,19 @@ final class Launcher {
         }
     }
 
+    /** Handles a POSIX signal with {@code sun.misc.Signal} where the JVM allows it; else the shutdown hook does. */
+    private void handle(String name, java.util.function.IntConsumer action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> action.accept(sig.getNumber()));
+        } catch (IllegalArgumentException | LinkageError e) {
+            // the signal is in use (e.g. -Xrs) or sun.misc is not there: the shutdown hook stops the framework
+        }
+    }
+
     private void stop(Framework framework, Duration timeout) {
-        shuttingDown.set(true);
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return; // stopped (or stopping) already
+        }
         long t0 = System.nanoTime();
         try {
             framework.stop();
@@ -152,6 +183,9 @@ final class Launcher {
             }
         } catch (BundleException | InterruptedException e) {
             out.println("mxrtc: error while stopping: " + e);
+        } finally {
+            out.flush();
+            stopReported.countDown();
         }
     }
 

@@ -21,8 +21,15 @@ class GeneratedSecretsTest {
 
     @TempDir
     Path etc;
+    @TempDir
+    Path data;
 
-    private final GeneratedSecrets secrets = new GeneratedSecrets(new SecureRandom());
+    private GeneratedSecrets secrets;
+
+    @org.junit.jupiter.api.BeforeEach
+    void secrets() {
+        secrets = new GeneratedSecrets(new SecureRandom(), data.resolve("generated-secrets.properties"));
+    }
 
     @Test
     void fillsThePlaceholderOnceKeepsTheRestAndHidesTheFile() throws IOException {
@@ -58,6 +65,44 @@ class GeneratedSecretsTest {
         try (var left = Files.list(etc)) {
             assertFalse(left.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp file left");
         }
+    }
+
+    @Test
+    void aHexKeyPlaceholderGetsThirtyTwoRandomBytesInHex() throws IOException {
+        Path cfg = etc.resolve("dev.mxrtc.e2ee.runtime.cfg");
+        Files.writeString(cfg, "store_key = @GENERATE_HEX32@\nother_key=@GENERATE_HEX32@\n");
+        Path cfg2 = etc.resolve("second.cfg");
+        Files.writeString(cfg2, "store_key = @GENERATE_HEX32@\n");
+
+        assertEquals(List.of("dev.mxrtc.e2ee.runtime.cfg: store_key", "dev.mxrtc.e2ee.runtime.cfg: other_key",
+                "second.cfg: store_key"), secrets.fill(etc));
+
+        String key = value(Files.readString(cfg), "store_key");
+        assertTrue(key.matches("[0-9a-f]{64}"), key);
+        assertNotEquals(key, value(Files.readString(cfg), "other_key"));
+        assertNotEquals(key, value(Files.readString(cfg2), "store_key"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cfg)));
+        assertEquals(List.of(), secrets.fill(etc));
+    }
+
+    @Test
+    void aFreshEtcAfterARebuildGetsTheKeptValuesAgain() throws IOException {
+        String shipped = "password = @GENERATE@\nstore_key = @GENERATE_HEX32@\n";
+        Path cfg = etc.resolve("a.cfg");
+        Files.writeString(cfg, shipped);
+        assertEquals(List.of("a.cfg: password", "a.cfg: store_key"), secrets.fill(etc));
+        String first = Files.readString(cfg);
+        Path kept = data.resolve("generated-secrets.properties");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
+
+        Files.writeString(cfg, shipped); // a rebuild: etc/ is shipped again, data/ stays
+        assertEquals(List.of("a.cfg: password (kept)", "a.cfg: store_key (kept)"), secrets.fill(etc));
+        assertEquals(first, Files.readString(cfg));
+
+        Files.delete(kept); // a fresh data/: new values
+        Files.writeString(cfg, shipped);
+        assertEquals(List.of("a.cfg: password", "a.cfg: store_key"), secrets.fill(etc));
+        assertNotEquals(value(first, "store_key"), value(Files.readString(cfg), "store_key"));
     }
 
     @Test
