@@ -10,6 +10,7 @@
 //   megolmDecrypt  bob.decryptRoomEvent(full event JSON, room, Untrusted)          -> plaintext event
 //   olmEncrypt     alice.getDevice(bob).encryptToDeviceEvent("m.bench", content)    -> m.olm.v1.curve25519-aes-sha2
 //   olmDecrypt     bob.receiveSyncChanges([that one to-device event], ...)         -> decrypted to-device event
+//   emptySync      bob.receiveSyncChanges([], ...): the sync API's own cost, included in olmDecrypt (Rust only)
 // Each iteration encrypts `ops` messages, then decrypts the same messages in order (one chain, no ratchet step:
 // bob replied once during setup, so alice sends normal type-1 Olm messages). The figure is the median iteration.
 // stdout: one JSON line {"node":..., "wasm":..., "results":[{"op","size","opsPerSec":[...],"median"}]}; logs go to stderr.
@@ -120,7 +121,7 @@ async function main() {
     const results = [];
     for (const size of SIZES) {
         const body = "x".repeat(size);
-        const rates = { megolmEncrypt: [], megolmDecrypt: [], olmEncrypt: [], olmDecrypt: [] };
+        const rates = { megolmEncrypt: [], megolmDecrypt: [], olmEncrypt: [], olmDecrypt: [], emptySync: [] };
         for (let it = 0; it < WARMUP + ITERATIONS; it++) {
             const keep = it >= WARMUP;
             const room_events = new Array(OPS);
@@ -157,6 +158,13 @@ async function main() {
                 }
             });
             if (keep) rates.olmDecrypt.push(r);
+            // what olmDecrypt pays for the sync API alone: the same call with no to-device event
+            r = await timed(async () => {
+                for (let i = 0; i < OPS; i++) {
+                    await bob.machine.receiveSyncChanges("[]", new sdk.DeviceLists(), new Map(), new Set());
+                }
+            });
+            if (keep) rates.emptySync.push(r);
         }
         for (const [op, opsPerSec] of Object.entries(rates)) {
             results.push({ op, size, opsPerSec, median: median(opsPerSec) });

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * Olm and Megolm ops/s of {@code dev.mxrtc.crypto} and of the Rust crypto binding in one run, one after the other
  * (Java first, then node), with the same operations, payload sizes, warm-up and iterations; prints a Markdown table
  * with each median and the Java/Rust ratio. Run from the repository root:
- * <pre>java -jar benchmarks-crypto/target/benchmarks-crypto.jar [--ops 200] [--warmup 3] [--iterations 5] [--sizes 200,4096]</pre>
+ * <pre>java -jar benchmarks-crypto/target/benchmarks-crypto.jar [--ops 200] [--warmup 5] [--iterations 7] [--sizes 200,4096]</pre>
  */
 public final class CryptoVsRust {
 
@@ -47,6 +47,11 @@ public final class CryptoVsRust {
             }
             out.printf("| %s | %d | %.0f (%s) | %.0f (%s) | %.2f |%n", j.op(), j.size(), j.median(), j.spread(),
                     r.median(), r.spread(), j.median() / r.median());
+        }
+        for (Measurement r : rust.measurements()) {
+            if (java.stream().noneMatch(j -> key(j).equals(key(r)))) {
+                out.printf("| %s (Rust only) | %d | – | %.0f (%s) | – |%n", r.op(), r.size(), r.median(), r.spread());
+            }
         }
         return List.of(java, rust.measurements());
     }
