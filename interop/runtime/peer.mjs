@@ -19,6 +19,9 @@
 //                                             js-sdk sees its own membership and one restart went through
 //   rtcStatus {roomId}                        memberships js-sdk sees, delayed-event calls that succeeded
 //   rtcLeave {roomId}
+//   rtcWaitMember {roomId, userId, timeoutMs} until js-sdk's session has a membership of userId; answers it
+//   rtcWaitGone {roomId, userId, timeoutMs}   until js-sdk's session has no membership of userId any more; answers
+//                                             goneTs, the time (Date.now()) of the MembershipsChanged that removed it
 //   stop
 
 if (typeof Promise.withResolvers !== "function") {
@@ -40,6 +43,7 @@ for (const level of ["log", "info", "debug", "warn", "trace"]) {
 import { createInterface } from "node:readline";
 
 const sdk = await import("matrix-js-sdk");
+const { MatrixRTCSessionEvent } = await import("matrix-js-sdk/lib/matrixrtc/index.js");
 const { logger } = await import("matrix-js-sdk/lib/logger.js");
 logger.setLevel(process.env.JSSDK_LOG_LEVEL ?? "warn", false);
 
@@ -163,6 +167,31 @@ const commands = {
     async rtcStatus({ roomId }) {
         const s = await session(roomId);
         return { memberships: s.memberships.map((m) => ({ sender: m.sender, deviceId: m.deviceId, eventId: m.eventId })), delayed };
+    },
+    async rtcWaitMember({ roomId, userId, timeoutMs }) {
+        const s = await session(roomId);
+        const m = await until("a membership of " + userId, () => s.memberships.find((m) => m.sender === userId),
+            timeoutMs ?? 15000);
+        return { deviceId: m.deviceId, eventId: m.eventId, memberId: m.memberId ?? null, ts: Date.now() };
+    },
+    async rtcWaitGone({ roomId, userId, timeoutMs }) {
+        const s = await session(roomId);
+        const present = () => s.memberships.some((m) => m.sender === userId);
+        if (!present()) return { goneTs: Date.now(), already: true };
+        return await new Promise((resolve, reject) => {
+            const onChange = () => {
+                if (present()) return;
+                const goneTs = Date.now();
+                clearTimeout(timer);
+                s.off(MatrixRTCSessionEvent.MembershipsChanged, onChange);
+                resolve({ goneTs, already: false });
+            };
+            const timer = setTimeout(() => {
+                s.off(MatrixRTCSessionEvent.MembershipsChanged, onChange);
+                reject(new Error("the membership of " + userId + " still there after " + timeoutMs + " ms"));
+            }, timeoutMs ?? 30000);
+            s.on(MatrixRTCSessionEvent.MembershipsChanged, onChange);
+        });
     },
     async rtcLeave({ roomId }) {
         return { left: await (await session(roomId)).leaveRoomSession(5000) };

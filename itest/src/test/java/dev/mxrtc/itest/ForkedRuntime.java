@@ -87,6 +87,21 @@ final class ForkedRuntime implements AutoCloseable {
         return new Result(p.exitValue(), read(out), read(err));
     }
 
+    /**
+     * Starts {@code bin/mxrtc command args...} in the background (e.g. {@code homeserver}); its output goes to
+     * {@code <name>.log} beside the runtime. The caller stops it ({@link Process#destroy()} is SIGTERM).
+     */
+    Process background(String name, String command, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/mxrtc").toString(), command));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(home.getParent().resolve(name + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("MXRTC_OPTS");
+        return pb.start();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         if (Files.exists(home.resolve("run/mxrtc.pid"))) {

@@ -88,9 +88,63 @@ public class RuntimeIT {
                 "org.apache.felix.configadmin", "org.apache.felix.fileinstall", "org.apache.felix.http.jetty12",
                 "org.apache.aries.spifly.dynamic.bundle", "slf4j.api", "ch.qos.logback.classic",
                 "dev.mxrtc.logbridge", "org.apache.felix.log", "com.fasterxml.jackson.core.jackson-databind",
-                "dev.mxrtc.matrix.client", "dev.mxrtc.homeserver.dev", "com.h2database")) {
+                "dev.mxrtc.matrix.client", "dev.mxrtc.homeserver.dev", "com.h2database", "dev.mxrtc.admin",
+                "dev.mxrtc.membership", "dev.mxrtc.app.call", "dev.mxrtc.crypto", "dev.mxrtc.crypto.store",
+                "dev.mxrtc.e2ee.keys", "dev.mxrtc.e2ee.schemes", "dev.mxrtc.frame.crypto", "dev.mxrtc.webrtc",
+                "dev.mxrtc.media", "bcprov")) {
             assertNotNull("missing bundle " + bsn, bundle(bsn));
         }
+    }
+
+    /**
+     * The components of the finished bundles are up without configuration (those that need one, the E2EE runtime
+     * and the participations, wait for their etc/ file): the services come from the bundles that own them.
+     */
+    @Test
+    public void theFinishedBundlesProvideTheirServices() throws InterruptedException {
+        java.util.Map<String, String> services = new java.util.LinkedHashMap<>();
+        services.put("dev.mxrtc.membership.RtcParticipants", "dev.mxrtc.membership");
+        services.put("dev.mxrtc.call.CallHistory", "dev.mxrtc.app.call");
+        services.put("dev.mxrtc.crypto.OlmFactory", "dev.mxrtc.crypto");
+        services.put("dev.mxrtc.admin.Drain", "dev.mxrtc.admin");
+        services.put("dev.mxrtc.webrtc.WebRtcRuntime", "dev.mxrtc.webrtc");
+        services.put("dev.mxrtc.media.MediaEngine", "dev.mxrtc.media");
+        List<String> missing = new ArrayList<>();
+        for (var e : services.entrySet()) {
+            try {
+                Waits.until(e.getKey(), WAIT, () -> context.getServiceReference(e.getKey()) != null);
+                assertEquals(e.getKey(), e.getValue(), context.getServiceReference(e.getKey()).getBundle().getSymbolicName());
+            } catch (AssertionError notThere) {
+                missing.add(e.getKey() + " (" + notThere.getMessage() + ")");
+            }
+        }
+        ServiceReference<?>[] schemes;
+        try {
+            schemes = context.getAllServiceReferences("dev.mxrtc.api.spi.EncryptionScheme", null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+        java.util.Set<Object> names = new java.util.TreeSet<>();
+        for (ServiceReference<?> r : schemes == null ? new ServiceReference<?>[0] : schemes) {
+            names.add(r.getProperty("mxrtc.encryption.scheme"));
+        }
+        assertTrue("missing services: " + missing, missing.isEmpty());
+        assertEquals(java.util.Set.of("per_member", "per_sender_ratchet", "shared_key"), names);
+    }
+
+    /** The admin console is on the whiteboard and reports every bundle active. */
+    @Test
+    public void adminConsoleAnswersHealthOk() throws Exception {
+        ServiceReference<HttpServiceRuntime> ref = context.getServiceReference(HttpServiceRuntime.class);
+        assertNotNull("no jakarta HttpServiceRuntime (Servlet Whiteboard 2.0)", ref);
+        URI health = URI.create(endpoint(ref.getProperty("osgi.http.endpoint"))).resolve("/mxrtc/admin/health");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Waits.until("the admin console at " + health, WAIT, () -> get(http, health).statusCode() == 200);
+        HttpResponse<String> r = get(http, health);
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        assertEquals(r.body(), "ok", body.path("status").asText());
+        assertEquals(r.body(), "available", body.path("core").asText());
+        assertEquals(r.body(), 0, body.path("bundles").path("not_active").size());
     }
 
     private void core() throws InterruptedException {

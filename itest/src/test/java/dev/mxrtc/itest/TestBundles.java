@@ -17,13 +17,11 @@ import java.util.jar.Manifest;
 
 import dev.mxrtc.itest.focusv2.LastPreferredOldestMembership;
 import dev.mxrtc.itest.hot.HelloComponent;
-import dev.mxrtc.itest.sessions.SessionEventLogger;
 
 /** Builds the bundles the tests install at run time, with plain java.util.jar (works in and outside OSGi). */
 final class TestBundles {
 
     static final String HELLO_BSN = "dev.mxrtc.itest.hello";
-    static final String SESSION_LOGGER_BSN = "dev.mxrtc.itest.sessions";
 
     private TestBundles() {
     }
@@ -46,27 +44,6 @@ final class TestBundles {
                 </scr:component>
                 """.formatted(HELLO_BSN, HelloComponent.class.getName(), marker).getBytes(StandardCharsets.UTF_8));
         entries.put(classPath(HelloComponent.class), classBytes(HelloComponent.class));
-        return jar(mf, entries);
-    }
-
-    /**
-     * A bundle with one immediate DS component, {@link SessionEventLogger}: a core {@code RtcSessionListener}
-     * service that logs every member change (the test reads them in the runtime's log).
-     */
-    static byte[] sessionLogger() throws IOException {
-        Manifest mf = manifest(SESSION_LOGGER_BSN, "1.0.0");
-        mf.getMainAttributes().putValue("Import-Package", "org.slf4j;version=\"[2.0,3)\",dev.mxrtc.api");
-        mf.getMainAttributes().putValue("Service-Component", "OSGI-INF/sessions.xml");
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("OSGI-INF/sessions.xml", """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s" immediate="true"
-                    activate="activate">
-                  <implementation class="%s"/>
-                  <service><provide interface="dev.mxrtc.api.RtcSessionListener"/></service>
-                </scr:component>
-                """.formatted(SESSION_LOGGER_BSN, SessionEventLogger.class.getName()).getBytes(StandardCharsets.UTF_8));
-        entries.put(classPath(SessionEventLogger.class), classBytes(SessionEventLogger.class));
         return jar(mf, entries);
     }
 
