@@ -13,7 +13,9 @@ import java.security.spec.InvalidKeySpecException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -29,6 +31,11 @@ public final class Accounts {
     private final Ids ids;
     private final Clock clock;
     private final HomeserverConfig config;
+    /**
+     * Token hash → caller. Filled and emptied only inside transactions (under the database lock), so once a logout
+     * commits its tokens are not served from here; it spares every request its own locked lookup (load benchmark).
+     */
+    private final Map<String, Caller> tokenCache = new ConcurrentHashMap<>();
 
     public Accounts(Database db, Ids ids, Clock clock, HomeserverConfig config) {
         this.db = db;
@@ -39,8 +46,14 @@ public final class Accounts {
 
     public Optional<Caller> authenticate(String token) {
         String hash = Ids.sha256Hex(token);
-        return db.tx(tx -> tx.queryOne("SELECT user_id, device_id FROM access_tokens WHERE token_hash = ?",
-                rs -> new Caller(rs.getString(1), rs.getString(2)), hash));
+        Caller cached = tokenCache.get(hash);
+        if (cached != null) return Optional.of(cached);
+        return db.tx(tx -> {
+            Optional<Caller> caller = tx.queryOne("SELECT user_id, device_id FROM access_tokens WHERE token_hash = ?",
+                    rs -> new Caller(rs.getString(1), rs.getString(2)), hash);
+            caller.ifPresent(c -> tokenCache.put(hash, c));
+            return caller;
+        });
     }
 
     /** The UIA flows this server offers for registration. */
@@ -147,10 +160,12 @@ public final class Accounts {
         db.tx(tx -> {
             if (all) {
                 tx.update("DELETE FROM access_tokens WHERE user_id = ?", caller.userId());
+                tokenCache.values().removeIf(c -> c.userId().equals(caller.userId()));
                 tx.update("DELETE FROM devices WHERE user_id = ?", caller.userId());
                 tx.update("DELETE FROM device_keys WHERE user_id = ?", caller.userId());
             } else {
                 tx.update("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?", caller.userId(), caller.deviceId());
+                tokenCache.values().removeIf(caller::equals);
                 tx.update("DELETE FROM devices WHERE user_id = ? AND device_id = ?", caller.userId(), caller.deviceId());
                 tx.update("DELETE FROM device_keys WHERE user_id = ? AND device_id = ?", caller.userId(), caller.deviceId());
             }
@@ -166,6 +181,8 @@ public final class Accounts {
         tx.update("MERGE INTO devices (user_id, device_id, display_name) KEY (user_id, device_id) VALUES (?, ?, ?)",
                 userId, device, displayName);
         tx.update("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?", userId, device);
+        Caller replaced = new Caller(userId, device);
+        tokenCache.values().removeIf(replaced::equals);
         String token = ids.token();
         tx.update("INSERT INTO access_tokens (token_hash, user_id, device_id) VALUES (?, ?, ?)",
                 Ids.sha256Hex(token), userId, device);
