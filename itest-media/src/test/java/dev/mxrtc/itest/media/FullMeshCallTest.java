@@ -21,6 +21,9 @@ import dev.mxrtc.matrix.ClientSettings;
 import dev.mxrtc.matrix.CreateRoom;
 import dev.mxrtc.matrix.MatrixClients;
 import dev.mxrtc.matrix.StandaloneClient;
+import dev.mxrtc.api.spi.SignallingTransport;
+import dev.mxrtc.signalling.websocket.Hub;
+import dev.mxrtc.signalling.websocket.WebSocketSignalling;
 
 /**
  * Issue 6 acceptance, to_device signalling: four mxrtc participants, each its own JVM with its own media worker, join
@@ -41,6 +44,9 @@ class FullMeshCallTest {
     StandaloneClient host;
     String roomId;
     final List<ParticipantProcess> participants = new ArrayList<>();
+    /** the websocket hub, served by this JVM as another runtime would serve it */
+    Hub hub;
+    WebSocketSignalling hostWs;
 
     @BeforeEach
     void homeserver() throws Exception {
@@ -56,6 +62,12 @@ class FullMeshCallTest {
     @AfterEach
     void stop() {
         participants.forEach(ParticipantProcess::close);
+        if (hostWs != null) {
+            hostWs.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
         host.close();
         hs.close();
     }
@@ -66,7 +78,7 @@ class FullMeshCallTest {
 
     ParticipantProcess start(int i, double tone, String signalling) throws Exception {
         ParticipantProcess p = new ParticipantProcess(url(), roomId, "p" + i, "DEV" + i, dir.resolve("p" + i), tone,
-                signalling, SERVER);
+                signalling, SERVER, hub == null ? "" : hub.url());
         participants.add(p);
         return p;
     }
@@ -81,6 +93,20 @@ class FullMeshCallTest {
         }
     }
 
+    /** The host account is a Matrix user in the room but no member of the call. */
+    void sendAsNonMember(String signalling, ParticipantProcess to, String toMember, String content) throws Exception {
+        if (signalling.equals("to_device")) {
+            host.client().sendToDevice("m.call.invite", Map.of(to.user, Map.of("DEV1", content)), Optional.empty());
+            return;
+        }
+        if (hostWs == null) {
+            hostWs = new WebSocketSignalling(hub.url(), host.client(), List::of);
+            await(10_000, "the host's websocket is ready", hostWs::ready);
+        }
+        hostWs.send(new SignallingTransport.Peer(roomId, to.user, "DEV1", toMember),
+                new SignallingTransport.Message("m.call.invite", content)).toCompletableFuture().get();
+    }
+
     String logOf(ParticipantProcess p) {
         try {
             return java.nio.file.Files.readString(p.log);
@@ -92,6 +118,12 @@ class FullMeshCallTest {
     @Test
     void fourMembersMeshOverToDevice() throws Exception {
         runScenario("to_device");
+    }
+
+    @Test
+    void fourMembersMeshOverAWebsocketHub() throws Exception {
+        hub = new Hub("127.0.0.1", 0, url());
+        runScenario("websocket");
     }
 
     /** The scenario, for any signalling transport. */
@@ -117,9 +149,8 @@ class FullMeshCallTest {
                 + "\"m.call#ROOM\",\"room_id\":\"" + roomId + "\",\"device_id\":\"HOSTDEV\",\"sender_session_id\":"
                 + "\"host-member\",\"dest_session_id\":\"" + p1Member + "\",\"seq\":1,\"lifetime\":30000,"
                 + "\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}";
-        host.client().sendToDevice("m.call.invite", Map.of(first.user, Map.of("DEV1", forged)), Optional.empty());
-        host.client().sendToDevice("m.call.invite", Map.of(first.user, Map.of("DEV1",
-                forged.replace("v=0", "garbage"))), Optional.empty());
+        sendAsNonMember(signalling, first, p1Member, forged);
+        sendAsNonMember(signalling, first, p1Member, forged.replace("v=0", "garbage"));
 
         await(30_000, "every member hears the other three tones", () -> four.stream().allMatch(
                 p -> four.stream().filter(q -> q != p).allMatch(q -> p.heard(0, q.user, q.tone).isPresent())));
@@ -132,6 +163,26 @@ class FullMeshCallTest {
                 }
             }
         }
+
+        // replace every member's signalling transport mid-call: established connections stay up
+        int[] before = four.stream().mapToInt(p -> p.lines.size()).toArray();
+        four.forEach(p -> p.command("swap"));
+        await(10_000, "all swapped", () -> four.stream().allMatch(p -> p.first(0, l -> l.word(0).equals("SWAPPED"))
+                .isPresent()));
+        Thread.sleep(1_500);
+        for (int i = 0; i < four.size(); i++) {
+            ParticipantProcess p = four.get(i);
+            int mark = before[i];
+            assertTrue(p.first(mark, l -> l.word(0).equals("STATE") || l.word(0).equals("CLOSED")).isEmpty(),
+                    p.user + ": no connection changed when the transport was replaced");
+            for (ParticipantProcess q : four) {
+                if (q != p) {
+                    await(10_000, p.user + " hears " + q.user + " after the swap",
+                            () -> p.heard(mark, q.user, q.tone).isPresent());
+                }
+            }
+        }
+        System.out.printf("fullmesh-%s: transport replaced on all four mid-call, no connection dropped%n", signalling);
 
         // kill p4: its JVM and its media worker, no leave sent
         ParticipantProcess victim = four.get(3);

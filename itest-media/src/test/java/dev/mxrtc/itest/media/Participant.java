@@ -44,6 +44,7 @@ import dev.mxrtc.membership.manager.MembershipConfig;
 import dev.mxrtc.membership.manager.Participants;
 import dev.mxrtc.signalling.todevice.ToDeviceCipher;
 import dev.mxrtc.signalling.todevice.ToDeviceSignalling;
+import dev.mxrtc.signalling.websocket.WebSocketSignalling;
 
 /**
  * One mxrtc participant in its own JVM, wired like the runtime wires its bundles, without OSGi: a real Matrix
@@ -58,11 +59,45 @@ import dev.mxrtc.signalling.todevice.ToDeviceSignalling;
  * </pre>
  *
  * Commands on stdin: {@code stats}, {@code send TEXT} (to everyone), {@code leave} (leave and exit).
- * Arguments: homeserver URL, room id, user localpart, device id, data dir, tone Hz, signalling type.
+ * Commands on stdin also: {@code swap} (replace the signalling transport by a new instance, as a bundle update does).
+ * Arguments: homeserver URL, room id, user localpart, device id, data dir, tone Hz, signalling type, [hub URL].
  */
 public final class Participant {
 
     private Participant() {
+    }
+
+    /** A transport with what closing it must undo. */
+    private record Swappable(SignallingTransport transport, AutoCloseable closer) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            closer.close();
+        }
+    }
+
+    private static Swappable openTransport(String signalling, MatrixClient client, FullMeshBackend backend,
+            String hubUrl) {
+        SignallingTransport t;
+        AutoCloseable closer;
+        switch (signalling) {
+            case "to_device" -> {
+                ToDeviceSignalling td = new ToDeviceSignalling(client, () -> List.of(backend), ToDeviceCipher.NONE);
+                AutoCloseable listening = client.addSyncListener(td);
+                t = td;
+                closer = () -> {
+                    listening.close();
+                    td.close();
+                };
+            }
+            case "websocket" -> {
+                WebSocketSignalling ws = new WebSocketSignalling(hubUrl, client, () -> List.of(backend));
+                t = ws;
+                closer = ws;
+            }
+            default -> throw new IllegalArgumentException("signalling " + signalling);
+        }
+        backend.addTransport(t);
+        return new Swappable(t, closer);
     }
 
     public static void main(String[] args) throws Exception {
@@ -102,17 +137,12 @@ public final class Participant {
         media.start();
 
         FullMeshBackend backend = new FullMeshBackend(media, MeshSettings.DEFAULTS);
-        SignallingTransport transport = switch (signalling) {
-            case "to_device" -> {
-                ToDeviceSignalling t = new ToDeviceSignalling(client, () -> List.of(backend), ToDeviceCipher.NONE);
-                client.addSyncListener(t);
-                yield t;
-            }
-            default -> throw new IllegalArgumentException("signalling " + signalling);
-        };
-        backend.addTransport(transport);
+        String hubUrl = args.length > 7 ? args[7] : "";
+        AtomicReference<Swappable> transport = new AtomicReference<>(
+                openTransport(signalling, client, backend, hubUrl));
 
-        Transport fullMesh = new Transport(Transport.FULL_MESH, Map.of("signalling", signalling));
+        Transport fullMesh = new Transport(Transport.FULL_MESH, hubUrl.isEmpty() ? Map.of("signalling", signalling)
+                : Map.of("signalling", signalling, "websocket_url", hubUrl));
         Participation participation = participants.join(JoinRequest.roomCall(roomId,
                 new Application(Application.M_CALL, Map.of("m.call.intent", "audio")), List.of(fullMesh)));
         participation.addListener((p, status, memberId) -> {
@@ -179,6 +209,13 @@ public final class Participant {
                     out.println("STATS-END");
                 } else if (line.startsWith("send ") && m != null) {
                     m.broadcast(line.substring(5));
+                } else if (line.equals("swap")) {
+                    // what a bundle update of the transport does: the old service goes, a new one comes
+                    Swappable old = transport.get();
+                    backend.removeTransport(old.transport());
+                    old.close();
+                    transport.set(openTransport(signalling, client, backend, hubUrl));
+                    out.println("SWAPPED");
                 } else if (line.equals("leave")) {
                     break;
                 }
@@ -192,9 +229,7 @@ public final class Participant {
         participation.leave().toCompletableFuture().get(10, TimeUnit.SECONDS);
         Thread.sleep(200);
         media.close();
-        if (transport instanceof AutoCloseable c) {
-            c.close();
-        }
+        transport.get().close();
         account.close();
         coreThread.shutdownNow();
         out.println("LEFT");

@@ -36,7 +36,7 @@ final class ParticipantProcess implements AutoCloseable {
     private final OutputStream stdin;
 
     ParticipantProcess(String url, String roomId, String localpart, String device, Path dir, double tone,
-            String signalling, String serverName) throws IOException {
+            String signalling, String serverName, String hubUrl) throws IOException {
         this.user = "@" + localpart + ":" + serverName;
         this.tone = tone;
         Files.createDirectories(dir);
@@ -45,7 +45,7 @@ final class ParticipantProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"), Participant.class.getName(), url, roomId, localpart,
-                device, dir.toString(), Double.toString(tone), signalling));
+                device, dir.toString(), Double.toString(tone), signalling, hubUrl));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         pb.environment().putAll(Map.of());
         process = pb.start();
