@@ -29,16 +29,17 @@ import org.slf4j.LoggerFactory;
  * per (Matrix room, slot, member, user): a new delay id supersedes the old one.
  *
  * <pre>
- *                     joined webhook / lookup finds it
- *   (add) ─► WAITING ──────────────────────────────────► CONNECTED ──┐ restart now, then every 80 % of
- *              │  │                                        │  │  ▲   │ delay_timeout (retried with backoff
- *   left, not  │  │ waiting timer                          │  │  └───┘ until the deadline)
- *   client-    │  │ (min(1 h, delay_timeout))   left webhook│  │ restart 404 / deadline passed
- *   initiated  │  ▼                        or sweep misses │  ▼
- *              │ DISCONNECTED ◄──────────────────────────────┘ DONE (aborted: nothing sent)
- *              │   send now, retried until the deadline (1 s … 1 h), then DONE
- *              ▼
- *            DONE (aborted)            any state ── new delegation for the key ──► DONE (replaced)
+ *  (delegate) ──► WAITING ── joined webhook, or room-service lookup finds it ──► CONNECTED
+ *                   │ │                                                         │  restart now, then every
+ *                   │ │ wait over (min(1 h, delay_timeout))                      │  80 % of delay_timeout
+ *                   │ ▼                                                         │  (retried until the deadline)
+ *                   │ DISCONNECTED ◄── left webhook, or the sweep misses it ─────┤
+ *                   │   send now (retried until the deadline, 1 s … 1 h)        │ restart 404, or
+ *                   │   │                                                       │ deadline passed
+ *  left (not client-│   ▼                                                       ▼
+ *  initiated) ──────┴─► DONE ◄──────────────────────────────────────────────────┘
+ *
+ *  any state ── a new delegation for the same key ──► DONE (replaced)
  * </pre>
  *
  * <p>Concurrency: one actor thread owns the delegations, their states and timers; HTTP and room-service calls run

@@ -32,7 +32,7 @@ public final class LiveKitAuth implements AutoCloseable {
      *                         client-server API from {@code cs_api_url_overrides} or .well-known); empty: none
      */
     public static LiveKitAuth start(AuthSettings settings, String nativeServerName, Clock clock) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         MatrixServers servers = new MatrixServers(http, settings, clock);
         LiveKitRoomService rooms = new LiveKitRoomService(settings.roomServiceUrl(), settings.apiKey(), settings.apiSecret());
