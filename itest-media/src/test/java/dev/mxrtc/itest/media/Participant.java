@@ -59,7 +59,7 @@ import dev.mxrtc.signalling.websocket.WebSocketSignalling;
  * </pre>
  *
  * Commands on stdin: {@code stats}, {@code send TEXT} (to everyone), {@code leave} (leave and exit).
- * Commands on stdin also: {@code swap} (replace the signalling transport by a new instance, as a bundle update does).
+ * Commands on stdin also: {@code flood N} (N data messages to everyone), {@code swap} (replace the signalling transport by a new instance, as a bundle update does).
  * Arguments: homeserver URL, room id, user localpart, device id, data dir, tone Hz, signalling type, [hub URL].
  */
 public final class Participant {
@@ -209,6 +209,11 @@ public final class Participant {
                     out.println("STATS-END");
                 } else if (line.startsWith("send ") && m != null) {
                     m.broadcast(line.substring(5));
+                } else if (line.startsWith("flood ") && m != null) {
+                    int count = Integer.parseInt(line.substring(6).trim());
+                    for (int i = 0; i < count; i++) {
+                        m.broadcast("d" + i);
+                    }
                 } else if (line.equals("swap")) {
                     // what a bundle update of the transport does: the old service goes, a new one comes
                     Swappable old = transport.get();
