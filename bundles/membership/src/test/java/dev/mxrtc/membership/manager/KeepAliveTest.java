@@ -78,7 +78,8 @@ class KeepAliveTest {
         assertEquals(120_000, ((Number) a.get("expires")).longValue());
         assertEquals(b.get("created_ts"), a.get("created_ts"));
         assertEquals(m.memberId(), a.get("membershipID"));
-        var seen = f.proxy.seen();
+        // the bot's own sync loop also goes through the proxy and may be recorded between the two: skip it
+        var seen = f.proxy.seen().stream().filter(s -> !s.path().endsWith("/sync")).toList();
         int refreshPut = indexOf(seen, "PUT", "org.matrix.msc3401.call.member");
         assertTrue(refreshPut > 0 && seen.get(refreshPut - 1).is("POST", "/restart"), "restart before refresh: " + seen);
 
