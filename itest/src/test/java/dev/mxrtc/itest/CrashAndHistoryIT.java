@@ -162,6 +162,27 @@ public class CrashAndHistoryIT {
         assertTrue("the runtime's member stays while it runs", admin.member(room, MXRTC, mxrtcDevice).isPresent());
         assertTrue(runtime.logText().contains("participation dev.mxrtc.membership.join-crash.cfg: room " + room));
 
+        // deleting the file leaves cleanly (the leave is sent, no waiting for the delayed leave); writing it again joins
+        String firstMember = seen.path("memberId").asText();
+        long deletedAt = System.currentTimeMillis();
+        Files.delete(join);
+        JsonNode left = alice.call(Duration.ofSeconds(30), "rtcWaitGone", Map.of("roomId", room, "userId", MXRTC,
+                "timeoutMs", 20_000));
+        long leaveMs = left.path("goneTs").asLong() - deletedAt;
+        System.out.println("participation: .cfg deleted -> js-sdk saw the member leave in " + leaveMs + " ms");
+        assertTrue("a clean leave (" + leaveMs + " ms), not the delayed leave", leaveMs < DELAY_MS);
+        Files.writeString(tmp, "room = " + room + "\nslot = m.call#ROOM\nformat = LEGACY\ntransports = " + transports
+                + "\n");
+        Files.move(tmp, join, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        JsonNode again = alice.call(Duration.ofSeconds(40), "rtcWaitMember", Map.of("roomId", room, "userId", MXRTC,
+                "timeoutMs", 30_000));
+        assertFalse("a fresh member id after rejoining: " + again, again.path("memberId").asText().equals(firstMember));
+        Waits.until("the rejoined member in the runtime's core", Duration.ofSeconds(10), POLL,
+                () -> admin.member(room, MXRTC, mxrtcDevice).isPresent());
+        Thread.sleep(RESTART_MS + 500); // at least one keep-alive of the new member
+        assertFalse("nothing logged at ERROR before the kill:\n" + runtime.logText(),
+                runtime.logText().contains(" ERROR "));
+
         // 3. SIGKILL of the runtime JVM (the launcher's pid): no leave is sent, the keep-alives stop; the homeserver
         //    fires the delayed leave and js-sdk sees the member gone
         long pid = Long.parseLong(Files.readString(runtime.home().resolve("run/mxrtc.pid")).trim());
