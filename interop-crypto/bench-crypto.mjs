@@ -3,8 +3,11 @@
 // keys exchanged by answering their /keys/* requests directly (no homeserver, no network).
 // Started by benchmarks-crypto (dev.mxrtc.bench.crypto.CryptoVsRust), which runs the same operations in Java.
 //
-//   node bench-crypto.mjs [--ops 300] [--warmup 2] [--iterations 5] [--sizes 200,2048]
-//
+// The Java side drives it one iteration at a time, alternating with its own iterations, so both see the same
+// machine load (this machine is shared):
+//   stdout: {"ready": true, "node": ..., "wasm": ...} once set up
+//   stdin : {"size": 200, "ops": 200}   -> stdout: {"megolmEncrypt": ops/s, "megolmDecrypt": ..., ...}
+//   stdin closed -> exit
 // Operations, per payload size (the size of the "body" string in the event content):
 //   megolmEncrypt  alice.encryptRoomEvent(room, "m.room.message", content)        -> m.megolm.v1.aes-sha2 content
 //   megolmDecrypt  bob.decryptRoomEvent(full event JSON, room, Untrusted)          -> plaintext event
@@ -12,21 +15,14 @@
 //   olmDecrypt     bob.receiveSyncChanges([that one to-device event], ...)         -> decrypted to-device event
 //   emptySync      bob.receiveSyncChanges([], ...): the sync API's own cost, included in olmDecrypt (Rust only)
 // Each iteration encrypts `ops` messages, then decrypts the same messages in order (one chain, no ratchet step:
-// bob replied once during setup, so alice sends normal type-1 Olm messages). The figure is the median iteration.
-// stdout: one JSON line {"node":..., "wasm":..., "results":[{"op","size","opsPerSec":[...],"median"}]}; logs go to stderr.
+// bob replied once during setup, so alice sends normal type-1 Olm messages). Logs go to stderr.
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
 import { readFileSync } from "node:fs";
+import * as readline from "node:readline";
 
 console.log = console.info = console.debug = console.warn = (...a) => process.stderr.write(a.join(" ") + "\n");
 
-const arg = (name, dflt) => {
-    const i = process.argv.indexOf("--" + name);
-    return i >= 0 ? process.argv[i + 1] : dflt;
-};
-const OPS = Number(arg("ops", 300));
-const WARMUP = Number(arg("warmup", 2));
-const ITERATIONS = Number(arg("iterations", 5));
-const SIZES = String(arg("sizes", "200")).split(",").map(Number);
+const reply = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 const ROOM = "!bench:localhost";
 const ALICE = "@alice:localhost";
 const BOB = "@bob:localhost";
@@ -101,77 +97,72 @@ async function setup() {
     return { alice, bob };
 }
 
-async function timed(fn) {
+async function timed(ops, fn) {
     const start = process.hrtime.bigint();
     await fn();
-    return OPS / (Number(process.hrtime.bigint() - start) / 1e9);
+    return ops / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+/** One iteration at one payload size: ops/s of each operation. */
+async function iteration({ alice, bob, room, untrusted, bobDevice }, size, ops) {
+    const body = "x".repeat(size);
+    const rates = {};
+    const roomEvents = new Array(ops);
+    rates.megolmEncrypt = await timed(ops, async () => {
+        for (let i = 0; i < ops; i++) {
+            roomEvents[i] = await alice.machine.encryptRoomEvent(room, "m.room.message", JSON.stringify({ msgtype: "m.text", body }));
+        }
+    });
+    const events = roomEvents.map((c) => JSON.stringify({ type: "m.room.encrypted", sender: ALICE,
+        event_id: `$e${eventNo++}`, origin_server_ts: 1, room_id: ROOM, content: JSON.parse(c) }));
+    rates.megolmDecrypt = await timed(ops, async () => {
+        for (let i = 0; i < ops; i++) {
+            const d = await bob.machine.decryptRoomEvent(events[i], room, untrusted);
+            if (i === 0 && JSON.parse(d.event).content.body.length !== size) throw new Error("wrong plaintext");
+        }
+    });
+    const toDevice = new Array(ops);
+    rates.olmEncrypt = await timed(ops, async () => {
+        for (let i = 0; i < ops; i++) {
+            toDevice[i] = await bobDevice.encryptToDeviceEvent("m.bench", { body });
+        }
+    });
+    const wrapped = toDevice.map((c) => JSON.stringify([{ sender: ALICE, type: "m.room.encrypted", content: JSON.parse(c) }]));
+    rates.olmDecrypt = await timed(ops, async () => {
+        for (let i = 0; i < ops; i++) {
+            const p = await bob.machine.receiveSyncChanges(wrapped[i], new sdk.DeviceLists(), new Map(), new Set());
+            if (p.length !== 1 || p[0].type !== sdk.ProcessedToDeviceEventType.Decrypted) {
+                throw new Error("to-device not decrypted at " + i);
+            }
+            if (i === 0 && JSON.parse(p[0].rawEvent).content.body.length !== size) throw new Error("wrong plaintext");
+        }
+    });
+    // what olmDecrypt pays for the sync API alone: the same call with no to-device event
+    const syncs = Math.max(1, Math.floor(ops / 4)); // a diagnostic: fewer calls keep the run short
+    rates.emptySync = await timed(syncs, async () => {
+        for (let i = 0; i < syncs; i++) {
+            await bob.machine.receiveSyncChanges("[]", new sdk.DeviceLists(), new Map(), new Set());
+        }
+    });
+    return rates;
+}
+
+let eventNo = 0;
 
 async function main() {
     const { alice, bob } = await setup();
-    const room = new sdk.RoomId(ROOM);
-    const untrusted = new sdk.DecryptionSettings(sdk.TrustRequirement.Untrusted);
-    const bobDevice = await alice.machine.getDevice(new sdk.UserId(BOB), new sdk.DeviceId("BOBDEV"));
-    let eventNo = 0;
-    const results = [];
-    for (const size of SIZES) {
-        const body = "x".repeat(size);
-        const rates = { megolmEncrypt: [], megolmDecrypt: [], olmEncrypt: [], olmDecrypt: [], emptySync: [] };
-        for (let it = 0; it < WARMUP + ITERATIONS; it++) {
-            const keep = it >= WARMUP;
-            const room_events = new Array(OPS);
-            let r = await timed(async () => {
-                for (let i = 0; i < OPS; i++) {
-                    room_events[i] = await alice.machine.encryptRoomEvent(room, "m.room.message",
-                        JSON.stringify({ msgtype: "m.text", body }));
-                }
-            });
-            if (keep) rates.megolmEncrypt.push(r);
-            const events = room_events.map((c) => JSON.stringify({ type: "m.room.encrypted", sender: ALICE,
-                event_id: `$e${eventNo++}`, origin_server_ts: 1, room_id: ROOM, content: JSON.parse(c) }));
-            r = await timed(async () => {
-                for (let i = 0; i < OPS; i++) {
-                    const d = await bob.machine.decryptRoomEvent(events[i], room, untrusted);
-                    if (i === 0 && JSON.parse(d.event).content.body.length !== size) throw new Error("wrong plaintext");
-                }
-            });
-            if (keep) rates.megolmDecrypt.push(r);
-            const to_device = new Array(OPS);
-            r = await timed(async () => {
-                for (let i = 0; i < OPS; i++) {
-                    to_device[i] = await bobDevice.encryptToDeviceEvent("m.bench", { body });
-                }
-            });
-            if (keep) rates.olmEncrypt.push(r);
-            const wrapped = to_device.map((c) => JSON.stringify([{ sender: ALICE, type: "m.room.encrypted", content: JSON.parse(c) }]));
-            r = await timed(async () => {
-                for (let i = 0; i < OPS; i++) {
-                    const p = await bob.machine.receiveSyncChanges(wrapped[i], new sdk.DeviceLists(), new Map(), new Set());
-                    if (p.length !== 1 || p[0].type !== sdk.ProcessedToDeviceEventType.Decrypted) {
-                        throw new Error("to-device not decrypted at " + i);
-                    }
-                }
-            });
-            if (keep) rates.olmDecrypt.push(r);
-            // what olmDecrypt pays for the sync API alone: the same call with no to-device event
-            r = await timed(async () => {
-                for (let i = 0; i < OPS; i++) {
-                    await bob.machine.receiveSyncChanges("[]", new sdk.DeviceLists(), new Map(), new Set());
-                }
-            });
-            if (keep) rates.emptySync.push(r);
-        }
-        for (const [op, opsPerSec] of Object.entries(rates)) {
-            results.push({ op, size, opsPerSec, median: median(opsPerSec) });
-        }
-    }
+    const ctx = {
+        alice, bob, room: new sdk.RoomId(ROOM),
+        untrusted: new sdk.DecryptionSettings(sdk.TrustRequirement.Untrusted),
+        bobDevice: await alice.machine.getDevice(new sdk.UserId(BOB), new sdk.DeviceId("BOBDEV")),
+    };
     const wasm = JSON.parse(readFileSync(new URL("./node_modules/@matrix-org/matrix-sdk-crypto-wasm/package.json", import.meta.url))).version;
-    process.stdout.write(JSON.stringify({ node: process.version, wasm, results }) + "\n");
+    reply({ ready: true, node: process.version, wasm });
+    const rl = readline.createInterface({ input: process.stdin });
+    for await (const line of rl) {
+        const { size, ops } = JSON.parse(line);
+        reply(await iteration(ctx, size, ops));
+    }
 }
 
 main().then(() => process.exit(0), (e) => {

@@ -6,16 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Olm and Megolm ops/s of {@code dev.mxrtc.crypto} and of the Rust crypto binding in one run, one after the other
- * (Java first, then node), with the same operations, payload sizes, warm-up and iterations; prints a Markdown table
- * with each median and the Java/Rust ratio. Run from the repository root:
- * <pre>java -jar benchmarks-crypto/target/benchmarks-crypto.jar [--ops 200] [--warmup 5] [--iterations 7] [--sizes 200,4096]</pre>
+ * Olm and Megolm ops/s of {@code dev.mxrtc.crypto} and of the Rust crypto binding in one run, with the same
+ * operations, payload sizes, warm-up and iterations; prints a Markdown table with each median and the Java/Rust
+ * ratio. Run from the repository root:
+ * <pre>java -jar benchmarks-crypto/target/benchmarks-crypto.jar [--ops 200] [--warmup 4] [--iterations 5] [--sizes 200,4096]</pre>
  */
 public final class CryptoVsRust {
 
@@ -26,34 +28,65 @@ public final class CryptoVsRust {
         run(Settings.parse(args), RustSide.defaultProject(), System.out);
     }
 
-    /** Runs both halves and prints the report to {@code out}; returns the Java and Rust measurements in that order. */
+    /** The operations both sides measure, in report order. */
+    static final List<String> OPS = List.of("megolmEncrypt", "megolmDecrypt", "olmEncrypt", "olmDecrypt");
+
+    /**
+     * Runs both halves, iteration by iteration and alternating which goes first, so load from other processes falls
+     * on both alike; prints the report to {@code out} and returns the Java and Rust measurements in that order.
+     */
     static List<List<Measurement>> run(Settings settings, Path interopCrypto, PrintStream out) throws Exception {
-        out.printf("mxrtc Olm/Megolm vs Rust crypto, %s; %d ops per iteration, %d warm-up + %d measured iterations%n",
+        out.printf("mxrtc Olm/Megolm vs Rust crypto, %s; %d ops per iteration, %d warm-up + %d measured iterations"
+                        + " per side, Java and Rust iterations alternating%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), settings.ops(), settings.warmup(), settings.iterations());
         out.printf("machine: %d cores, load average before: %s%n", Runtime.getRuntime().availableProcessors(), load());
-        List<Measurement> java = new JavaSide().run(settings);
-        out.printf("Java done (JDK %s), load average: %s%n", Runtime.version(), load());
-        RustSide.Report rust = new RustSide(interopCrypto).run(settings);
-        out.printf("Rust done (matrix-sdk-crypto-wasm %s, node %s), load average: %s%n", rust.wasm(), rust.node(), load());
-        Map<String, Measurement> byKey = rust.measurements().stream()
-                .collect(Collectors.toMap(CryptoVsRust::key, Function.identity()));
+        JavaSide javaSide = new JavaSide();
+        List<Measurement> java = new ArrayList<>();
+        List<Measurement> rust = new ArrayList<>();
+        try (RustSide rustSide = new RustSide(interopCrypto)) {
+            out.printf("JDK %s; matrix-sdk-crypto-wasm %s on node %s%n", Runtime.version(), rustSide.wasmVersion(),
+                    rustSide.nodeVersion());
+            for (int size : settings.sizes()) {
+                Map<String, List<Double>> j = new LinkedHashMap<>();
+                Map<String, List<Double>> r = new LinkedHashMap<>();
+                for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+                    Map<String, Double> jr;
+                    Map<String, Double> rr;
+                    if (it % 2 == 0) {
+                        jr = javaSide.iteration(size, settings.ops());
+                        rr = rustSide.iteration(size, settings.ops());
+                    } else {
+                        rr = rustSide.iteration(size, settings.ops());
+                        jr = javaSide.iteration(size, settings.ops());
+                    }
+                    if (it >= settings.warmup()) {
+                        jr.forEach((op, v) -> j.computeIfAbsent(op, k -> new ArrayList<>()).add(v));
+                        rr.forEach((op, v) -> r.computeIfAbsent(op, k -> new ArrayList<>()).add(v));
+                    }
+                }
+                j.forEach((op, v) -> java.add(new Measurement(op, size, v)));
+                r.forEach((op, v) -> rust.add(new Measurement(op, size, v)));
+            }
+        }
+        out.printf("done, load average after: %s%n", load());
+        Map<String, Measurement> byKey = rust.stream().collect(Collectors.toMap(CryptoVsRust::key, Function.identity()));
         out.println();
         out.println("| operation | payload B | Java ops/s (median; range) | Rust ops/s (median; range) | Java/Rust |");
         out.println("|---|---:|---:|---:|---:|");
-        for (Measurement j : java) {
-            Measurement r = byKey.get(key(j));
-            if (r == null) {
-                throw new IllegalStateException("node reported no " + key(j));
+        for (Measurement jm : java) {
+            Measurement rm = byKey.get(key(jm));
+            if (rm == null) {
+                throw new IllegalStateException("node reported no " + key(jm));
             }
-            out.printf("| %s | %d | %.0f (%s) | %.0f (%s) | %.2f |%n", j.op(), j.size(), j.median(), j.spread(),
-                    r.median(), r.spread(), j.median() / r.median());
+            out.printf("| %s | %d | %.0f (%s) | %.0f (%s) | %.2f |%n", jm.op(), jm.size(), jm.median(), jm.spread(),
+                    rm.median(), rm.spread(), jm.median() / rm.median());
         }
-        for (Measurement r : rust.measurements()) {
-            if (java.stream().noneMatch(j -> key(j).equals(key(r)))) {
-                out.printf("| %s (Rust only) | %d | – | %.0f (%s) | – |%n", r.op(), r.size(), r.median(), r.spread());
+        for (Measurement rm : rust) {
+            if (!OPS.contains(rm.op())) {
+                out.printf("| %s (Rust only) | %d | – | %.0f (%s) | – |%n", rm.op(), rm.size(), rm.median(), rm.spread());
             }
         }
-        return List.of(java, rust.measurements());
+        return List.of(List.copyOf(java), List.copyOf(rust));
     }
 
     private static String key(Measurement m) {

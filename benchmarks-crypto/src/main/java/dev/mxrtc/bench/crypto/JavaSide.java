@@ -7,8 +7,8 @@ import dev.mxrtc.crypto.DecryptedToDevice;
 import dev.mxrtc.crypto.Device;
 import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.crypto.OlmFactory;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -52,44 +52,24 @@ final class JavaSide {
         bob.acceptRoomKey(roomKey).orElseThrow(() -> new IllegalStateException("room key refused"));
     }
 
-    List<Measurement> run(Settings settings) throws CryptoException {
-        List<Measurement> out = new ArrayList<>();
-        for (int size : settings.sizes()) {
-            String body = "x".repeat(size);
-            String roomContent = "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}";
-            String toDeviceContent = "{\"body\":\"" + body + "\"}";
-            List<List<Double>> rates = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            int ops = settings.ops();
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-                boolean keep = it >= settings.warmup();
-                String[] room = new String[ops];
-                double r = timed(ops, i -> room[i] = alice.encryptRoomEvent(ROOM, "m.room.message", roomContent));
-                keep(keep, rates.get(0), r);
-                String[] events = new String[ops];
-                for (int i = 0; i < ops; i++) {
-                    events[i] = "{\"type\":\"m.room.encrypted\",\"sender\":\"" + ALICE + "\",\"event_id\":\"$e" + eventNo++
-                            + "\",\"origin_server_ts\":1,\"room_id\":\"" + ROOM + "\",\"content\":" + room[i] + "}";
-                }
-                r = timed(ops, i -> check(i, size, bob.decryptRoomEvent(ROOM, events[i]).contentJson()));
-                keep(keep, rates.get(1), r);
-                String[] toDevice = new String[ops];
-                r = timed(ops, i -> toDevice[i] = alice.encryptToDevice(bobDevice, "m.bench", toDeviceContent));
-                keep(keep, rates.get(2), r);
-                r = timed(ops, i -> check(i, size, bob.decryptToDevice(ALICE, toDevice[i]).contentJson()));
-                keep(keep, rates.get(3), r);
-            }
-            out.add(new Measurement("megolmEncrypt", size, rates.get(0)));
-            out.add(new Measurement("megolmDecrypt", size, rates.get(1)));
-            out.add(new Measurement("olmEncrypt", size, rates.get(2)));
-            out.add(new Measurement("olmDecrypt", size, rates.get(3)));
+    /** One iteration at one payload size: ops/s of each operation, in {@link CryptoVsRust#OPS} order. */
+    Map<String, Double> iteration(int size, int ops) throws CryptoException {
+        String body = "x".repeat(size);
+        String roomContent = "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}";
+        String toDeviceContent = "{\"body\":\"" + body + "\"}";
+        Map<String, Double> rates = new LinkedHashMap<>();
+        String[] room = new String[ops];
+        rates.put("megolmEncrypt", timed(ops, i -> room[i] = alice.encryptRoomEvent(ROOM, "m.room.message", roomContent)));
+        String[] events = new String[ops];
+        for (int i = 0; i < ops; i++) {
+            events[i] = "{\"type\":\"m.room.encrypted\",\"sender\":\"" + ALICE + "\",\"event_id\":\"$e" + eventNo++
+                    + "\",\"origin_server_ts\":1,\"room_id\":\"" + ROOM + "\",\"content\":" + room[i] + "}";
         }
-        return out;
-    }
-
-    private static void keep(boolean keep, List<Double> into, double rate) {
-        if (keep) {
-            into.add(rate);
-        }
+        rates.put("megolmDecrypt", timed(ops, i -> check(i, size, bob.decryptRoomEvent(ROOM, events[i]).contentJson())));
+        String[] toDevice = new String[ops];
+        rates.put("olmEncrypt", timed(ops, i -> toDevice[i] = alice.encryptToDevice(bobDevice, "m.bench", toDeviceContent)));
+        rates.put("olmDecrypt", timed(ops, i -> check(i, size, bob.decryptToDevice(ALICE, toDevice[i]).contentJson())));
+        return rates;
     }
 
     /** The first plaintext of each batch is parsed and checked, as the node side does. */

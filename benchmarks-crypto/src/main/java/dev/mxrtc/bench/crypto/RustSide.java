@@ -2,35 +2,65 @@ package dev.mxrtc.bench.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Rust half: runs {@code interop-crypto/bench-crypto.mjs} (matrix-sdk-crypto-wasm in node) as a child process
- * with the same settings and reads its one JSON line. Nothing else runs while it does: the Java half has finished.
+ * The Rust half: {@code interop-crypto/bench-crypto.mjs} (matrix-sdk-crypto-wasm in node) as a child process, asked
+ * for one iteration at a time over a JSON line protocol, so its iterations can alternate with Java's.
  */
-final class RustSide {
-    private static final long TIMEOUT_MINUTES = 10;
+final class RustSide implements AutoCloseable {
+    private static final long TIMEOUT_SECONDS = 300;
+    private static final String EOF = "\u0000eof";
 
-    /** What node reported: its version, the binding's version and the measurements. */
-    record Report(String node, String wasm, List<Measurement> measurements) {
-        Report {
-            measurements = List.copyOf(measurements);
+    private final ObjectMapper json = new ObjectMapper();
+    private final Process node;
+    private final BufferedWriter stdin;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final String nodeVersion;
+    private final String wasmVersion;
+
+    /** Starts node in {@code project} (the {@code interop-crypto} directory; {@code npm ci} if it has no node_modules). */
+    RustSide(Path project) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(project.resolve("bench-crypto.mjs"))) {
+            throw new IllegalStateException("no bench-crypto.mjs in " + project
+                    + ": run from the repository root or pass -Dmxrtc.interopCrypto=<path to interop-crypto>");
         }
-    }
-
-    private final Path project;
-
-    /** @param project the {@code interop-crypto} directory (its {@code node_modules} is installed if missing) */
-    RustSide(Path project) {
-        this.project = project;
+        if (!Files.isDirectory(project.resolve("node_modules"))) {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(project.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            if (!npm.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm ci failed in " + project);
+            }
+        }
+        node = new ProcessBuilder("node", "bench-crypto.mjs").directory(project.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        stdin = new BufferedWriter(new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8));
+        Thread.ofVirtual().name("bench-crypto-stdout").start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process went away; EOF below tells the waiting side
+            }
+            lines.add(EOF);
+        });
+        JsonNode ready = next();
+        nodeVersion = ready.path("node").asText();
+        wasmVersion = ready.path("wasm").asText();
     }
 
     /** {@code -Dmxrtc.interopCrypto=...}, else {@code interop-crypto} under the working directory. */
@@ -38,48 +68,41 @@ final class RustSide {
         return Path.of(System.getProperty("mxrtc.interopCrypto", "interop-crypto")).toAbsolutePath();
     }
 
-    Report run(Settings settings) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(project.resolve("bench-crypto.mjs"))) {
-            throw new IllegalStateException("no bench-crypto.mjs in " + project
-                    + ": run from the repository root or pass -Dmxrtc.interopCrypto=<path to interop-crypto>");
-        }
-        if (!Files.isDirectory(project.resolve("node_modules"))) {
-            exec(List.of("npm", "ci", "--no-audit", "--no-fund"));
-        }
-        List<String> cmd = new ArrayList<>(List.of("node", "bench-crypto.mjs"));
-        cmd.addAll(settings.asArgs());
-        String out = exec(cmd);
-        String last = out.strip().lines().reduce((a, b) -> b).orElseThrow(
-                () -> new IllegalStateException("node printed nothing"));
-        JsonNode root = new ObjectMapper().readTree(last);
-        List<Measurement> ms = new ArrayList<>();
-        for (JsonNode r : root.path("results")) {
-            List<Double> rates = new ArrayList<>();
-            r.path("opsPerSec").forEach(v -> rates.add(v.asDouble()));
-            ms.add(new Measurement(r.path("op").asText(), r.path("size").asInt(), rates));
-        }
-        return new Report(root.path("node").asText(), root.path("wasm").asText(), ms);
+    String nodeVersion() {
+        return nodeVersion;
     }
 
-    /** Runs a command in the project directory; its stderr goes to ours, its stdout is returned. */
-    private String exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(project.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try (var in = p.getInputStream()) {
-                return in.readAllBytes(); // ends when the child exits or closes stdout
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(cmd + " did not finish in " + TIMEOUT_MINUTES + " min");
+    String wasmVersion() {
+        return wasmVersion;
+    }
+
+    /** One iteration at one payload size in node: ops/s of each operation (plus {@code emptySync}). */
+    Map<String, Double> iteration(int size, int ops) throws IOException, InterruptedException {
+        stdin.write("{\"size\":" + size + ",\"ops\":" + ops + "}\n");
+        stdin.flush();
+        Map<String, Double> rates = new LinkedHashMap<>();
+        next().properties().forEach(e -> rates.put(e.getKey(), e.getValue().asDouble()));
+        return rates;
+    }
+
+    private JsonNode next() throws IOException, InterruptedException {
+        String line = lines.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (line == null || line.equals(EOF)) {
+            throw new IllegalStateException(line == null ? "node did not answer in " + TIMEOUT_SECONDS + " s"
+                    : "node exited (see its stderr above)");
         }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(cmd + " exited with " + p.exitValue());
+        return json.readTree(line);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already gone
         }
-        return new String(out.join(), StandardCharsets.UTF_8);
+        if (!node.waitFor(10, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+        }
     }
 }

@@ -21,7 +21,7 @@ record Settings(int ops, int warmup, int iterations, List<Integer> sizes) {
     }
 
     static Settings defaults() {
-        return new Settings(200, 5, 7, List.of(200, 4096));
+        return new Settings(200, 4, 5, List.of(200, 4096));
     }
 
     /** {@code --ops N --warmup N --iterations N --sizes a,b}; anything not given keeps its default. */
@@ -40,11 +40,5 @@ record Settings(int ops, int warmup, int iterations, List<Integer> sizes) {
             };
         }
         return s;
-    }
-
-    List<String> asArgs() {
-        return List.of("--ops", String.valueOf(ops), "--warmup", String.valueOf(warmup),
-                "--iterations", String.valueOf(iterations),
-                "--sizes", String.join(",", sizes.stream().map(String::valueOf).toList()));
     }
 }
