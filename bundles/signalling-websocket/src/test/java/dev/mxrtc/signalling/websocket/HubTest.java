@@ -116,6 +116,49 @@ class HubTest {
                 + "\"event_type\":\"m.call.invite\",\"content\":{}}");
     }
 
+    @Test
+    void aFrameThatIsNotJsonIsRefused() throws Exception {
+        assertRefused("hello?");
+    }
+
+    @Test
+    void malformedSendsFromAnAuthenticatedMemberAreIgnoredAndTheSocketStays() throws Exception {
+        List<Object[]> bobGot = new CopyOnWriteArrayList<>();
+        SignallingTransport.Receiver r = (type, from, m) -> bobGot.add(new Object[] {from, m});
+        try (WebSocketSignalling b = new WebSocketSignalling(hub.url(), bob.client(), () -> List.of(r))) {
+            await("bob ready", b::ready);
+            OpenIdToken t = alice.client().requestOpenIdToken();
+            List<String> frames = new CopyOnWriteArrayList<>();
+            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(hub.url()),
+                    new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            frames.add(data.toString());
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(5, TimeUnit.SECONDS);
+            ws.sendText("{\"type\":\"auth\",\"access_token\":\"" + t.accessToken()
+                    + "\",\"matrix_server_name\":\"test.local\",\"device_id\":\"ADEV\"}", true).get();
+            await("alice ready", () -> frames.stream().anyMatch(f -> f.contains("ready")));
+            for (String bad : List.of("{\"type\":\"send\"}", "{\"type\":\"send\",\"to\":{\"user_id\":1},"
+                    + "\"event_type\":\"m.call.invite\",\"content\":{}}", "{\"type\":\"send\",\"to\":{\"user_id\":"
+                    + "\"@bob:test.local\",\"device_id\":\"BDEV\"},\"event_type\":\"m.call.invite\",\"content\":\"x\"}",
+                    "{\"type\":\"whatever\"}")) {
+                ws.sendText(bad, true).get();
+            }
+            // then a good one, without sender_session_id (dropped by the client) and one with
+            ws.sendText("{\"type\":\"send\",\"to\":{\"user_id\":\"@bob:test.local\",\"device_id\":\"BDEV\"},"
+                    + "\"event_type\":\"m.call.hangup\",\"content\":{\"call_id\":\"c\"}}", true).get();
+            ws.sendText("{\"type\":\"send\",\"to\":{\"user_id\":\"@bob:test.local\",\"device_id\":\"BDEV\"},"
+                    + "\"event_type\":\"m.call.hangup\",\"content\":{\"call_id\":\"c\",\"sender_session_id\":\"ma\"}}",
+                    true).get();
+            await("the good message", () -> bobGot.size() == 1);
+            assertEquals("@alice:test.local", ((SignallingTransport.Peer) bobGot.get(0)[0]).userId());
+            assertEquals(2, hub.connected(), "alice's socket survived the bad frames");
+        }
+    }
+
     private void assertRefused(String firstFrame) throws Exception {
         List<Object[]> bobGot = new CopyOnWriteArrayList<>();
         try (WebSocketSignalling b = new WebSocketSignalling(hub.url(), bob.client(),
