@@ -47,7 +47,6 @@ final class ParticipantProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Participant.class.getName(), url, roomId, localpart,
                 device, dir.toString(), Double.toString(tone), signalling, hubUrl));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
-        pb.environment().putAll(Map.of());
         process = pb.start();
         stdin = process.getOutputStream();
         Thread reader = new Thread(() -> {

@@ -44,6 +44,10 @@ public final class Hub implements AutoCloseable {
     private final ServerConnector connector;
     /** authenticated sockets by "user\ndevice" */
     private final Map<String, Session> devices = new ConcurrentHashMap<>();
+    /** frames for devices not connected yet, by "user\ndevice" (guarded by devices' lock) */
+    private final Map<String, java.util.Deque<Kept>> kept = new java.util.HashMap<>();
+    static final long KEEP_MS = 10_000;
+    static final int KEEP_MAX = 256;
 
     /**
      * @param host the address to bind (127.0.0.1 unless the hub must be reachable from elsewhere)
@@ -86,6 +90,49 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    private record Kept(long atNanos, String frame) {
+    }
+
+    /**
+     * Delivers to the device's socket, or keeps the frame for up to {@value #KEEP_MS} ms (at most {@value #KEEP_MAX}
+     * per device) for a device that is not connected yet: a member's first invite often races its peer's connection
+     * to the hub. Guarded by {@code devices}' lock.
+     */
+    private void deliverOrKeep(String key, String frame) {
+        synchronized (devices) {
+            Session dest = devices.get(key);
+            if (dest != null) {
+                dest.sendText(frame, Callback.NOOP);
+                return;
+            }
+            if (kept.size() >= 1_000 && !kept.containsKey(key)) {
+                LOG.info("hub: too many offline devices; dropping a message");
+                return;
+            }
+            java.util.Deque<Kept> q = kept.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            long now = System.nanoTime();
+            q.removeIf(k -> now - k.atNanos() > KEEP_MS * 1_000_000L);
+            if (q.size() < KEEP_MAX) {
+                q.add(new Kept(now, frame));
+            }
+        }
+    }
+
+    private void connected(String key, Session s) {
+        synchronized (devices) {
+            Session before = devices.put(key, s);
+            if (before != null && before != s) {
+                before.close(StatusCode.NORMAL, "replaced", Callback.NOOP);
+            }
+            java.util.Deque<Kept> q = kept.remove(key);
+            long now = System.nanoTime();
+            if (q != null) {
+                q.stream().filter(k -> now - k.atNanos() <= KEEP_MS * 1_000_000L)
+                        .forEach(k -> s.sendText(k.frame(), Callback.NOOP));
+            }
+        }
+    }
+
     /** One socket; public because Jetty binds its listener methods through MethodHandles. */
     public final class Endpoint extends Session.Listener.AbstractAutoDemanding {
         private volatile String user;
@@ -122,18 +169,12 @@ public final class Hub implements AutoCloseable {
                 LOG.info("hub: ignoring a malformed send from {}", user);
                 return;
             }
-            Session dest = devices.get(to.get("user_id").asText() + "\n" + to.get("device_id").asText());
-            if (dest == null) {
-                LOG.debug("hub: {} {} is not connected; dropping a {} from {}", to.get("user_id").asText(),
-                        to.get("device_id").asText(), eventType, user);
-                return;
-            }
             ObjectNode out = JSON.createObjectNode();
             out.put("type", "message");
             out.putObject("from").put("user_id", user).put("device_id", device);
             out.put("event_type", eventType);
             out.set("content", content);
-            dest.sendText(out.toString(), Callback.NOOP);
+            deliverOrKeep(to.get("user_id").asText() + "\n" + to.get("device_id").asText(), out.toString());
         }
 
         private void authenticate(JsonNode f) {
@@ -156,12 +197,9 @@ public final class Hub implements AutoCloseable {
             }
             user = verified.get();
             device = claimedDevice;
-            Session before = devices.put(user + "\n" + device, s);
-            if (before != null && before != s) {
-                before.close(StatusCode.NORMAL, "replaced", Callback.NOOP);
-            }
             ObjectNode ready = JSON.createObjectNode().put("type", "ready").put("user_id", user);
             s.sendText(ready.toString(), Callback.NOOP);
+            connected(user + "\n" + device, s);
             LOG.info("hub: {} {} connected", user, device);
         }
 

@@ -98,6 +98,21 @@ class HubTest {
     }
 
     @Test
+    void messagesForADeviceThatConnectsSoonAreKeptForIt() throws Exception {
+        List<Object[]> bobGot = new CopyOnWriteArrayList<>();
+        try (WebSocketSignalling a = new WebSocketSignalling(hub.url(), alice.client(), List::of)) {
+            await("alice ready", a::ready);
+            a.send(new SignallingTransport.Peer("!r", "@bob:test.local", "BDEV", "mb"), new SignallingTransport
+                    .Message("m.call.invite", "{\"sender_session_id\":\"ma\"}")).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            try (WebSocketSignalling b = new WebSocketSignalling(hub.url(), bob.client(),
+                    () -> List.<SignallingTransport.Receiver>of((type, from, m) -> bobGot.add(new Object[] {m})))) {
+                await("the invite sent before bob connected", () -> bobGot.size() == 1);
+            }
+        }
+    }
+
+    @Test
     void aForgedTokenIsRefused() throws Exception {
         assertRefused("{\"type\":\"auth\",\"access_token\":\"forged-token\",\"matrix_server_name\":\"test.local\","
                 + "\"device_id\":\"MDEV\"}");
