@@ -17,9 +17,19 @@ import java.util.Objects;
  * @param syncTimeoutMs the long-poll timeout of {@code /sync}
  * @param requestTimeoutMs the timeout of other requests, and of waiting for the first login in {@code open}
  * @param maxRetries retries of a transient failure (429, 5xx, network) per request
+ * @param backoffInitialMs the first reconnect/retry backoff delay (doubling, with jitter)
+ * @param backoffMaxMs the backoff cap: after an outage, the sync loop retries at least this often
  */
 public record ClientSettings(String homeserverUrl, String userId, String password, String accessToken,
-        String deviceId, boolean register, Path dataDir, long syncTimeoutMs, long requestTimeoutMs, int maxRetries) {
+        String deviceId, boolean register, Path dataDir, long syncTimeoutMs, long requestTimeoutMs, int maxRetries,
+        long backoffInitialMs, long backoffMaxMs) {
+
+    /** The default backoff: 0.5 s doubling up to 60 s. */
+    public ClientSettings(String homeserverUrl, String userId, String password, String accessToken, String deviceId,
+            boolean register, Path dataDir, long syncTimeoutMs, long requestTimeoutMs, int maxRetries) {
+        this(homeserverUrl, userId, password, accessToken, deviceId, register, dataDir, syncTimeoutMs,
+                requestTimeoutMs, maxRetries, 500, 60_000);
+    }
 
     public ClientSettings {
         Objects.requireNonNull(homeserverUrl, "homeserverUrl");
@@ -37,6 +47,9 @@ public record ClientSettings(String homeserverUrl, String userId, String passwor
         if (syncTimeoutMs < 0 || requestTimeoutMs <= 0 || maxRetries < 0) {
             throw new IllegalArgumentException("negative timeout or retries");
         }
+        if (backoffInitialMs <= 0 || backoffMaxMs < backoffInitialMs) {
+            throw new IllegalArgumentException("backoff " + backoffInitialMs + " ... " + backoffMaxMs);
+        }
     }
 
     /** A password login with the defaults: server-picked device, no registration, 30 s sync, 60 s requests, 5 retries. */
@@ -46,22 +59,27 @@ public record ClientSettings(String homeserverUrl, String userId, String passwor
 
     public ClientSettings withDeviceId(String device) {
         return new ClientSettings(homeserverUrl, userId, password, accessToken, device, register, dataDir,
-                syncTimeoutMs, requestTimeoutMs, maxRetries);
+                syncTimeoutMs, requestTimeoutMs, maxRetries, backoffInitialMs, backoffMaxMs);
     }
 
     public ClientSettings withRegister(boolean on) {
         return new ClientSettings(homeserverUrl, userId, password, accessToken, deviceId, on, dataDir, syncTimeoutMs,
-                requestTimeoutMs, maxRetries);
+                requestTimeoutMs, maxRetries, backoffInitialMs, backoffMaxMs);
     }
 
     public ClientSettings withTimeouts(long syncMs, long requestMs) {
         return new ClientSettings(homeserverUrl, userId, password, accessToken, deviceId, register, dataDir, syncMs,
-                requestMs, maxRetries);
+                requestMs, maxRetries, backoffInitialMs, backoffMaxMs);
     }
 
     public ClientSettings withMaxRetries(int retries) {
         return new ClientSettings(homeserverUrl, userId, password, accessToken, deviceId, register, dataDir,
-                syncTimeoutMs, requestTimeoutMs, retries);
+                syncTimeoutMs, requestTimeoutMs, retries, backoffInitialMs, backoffMaxMs);
+    }
+
+    public ClientSettings withBackoff(long initialMs, long maxMs) {
+        return new ClientSettings(homeserverUrl, userId, password, accessToken, deviceId, register, dataDir,
+                syncTimeoutMs, requestTimeoutMs, maxRetries, initialMs, maxMs);
     }
 
     @Override

@@ -18,7 +18,8 @@ public final class StandaloneFactory implements MatrixClientFactory {
     public StandaloneClient open(ClientSettings s) throws InterruptedException {
         AccountSettings settings = new AccountSettings(s.homeserverUrl(), s.userId(), s.password(), s.accessToken(),
                 "", s.deviceId().isBlank() ? Optional.empty() : Optional.of(s.deviceId()), "mxrtc", s.register(), "",
-                s.syncTimeoutMs(), s.requestTimeoutMs(), s.maxRetries(), 500, 60_000, s.dataDir(), true);
+                s.syncTimeoutMs(), s.requestTimeoutMs(), s.maxRetries(), s.backoffInitialMs(), s.backoffMaxMs(), s.dataDir(),
+                true);
         SinkFeeder feeder = new SinkFeeder(settings.userId());
         CountDownLatch ready = new CountDownLatch(1);
         MatrixAccount account = MatrixAccount.open(settings, Clock.systemUTC(), feeder, c -> ready.countDown());
