@@ -146,6 +146,34 @@ public class DistributionIT {
     }
 
     @Test
+    public void statusSeesAForegroundRunAndSigtermStopsIt() throws Exception {
+        // the README's run command ends in `bin/mxrtc run`: status must report that runtime too
+        int port = freePort();
+        Path out = home.resolve("run.out");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/mxrtc").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("MXRTC_HTTP_PORT", Integer.toString(port));
+        pb.environment().remove("MXRTC_OPTS");
+        Process p = pb.start();
+        try {
+            Waits.until("the foreground runtime to start", Duration.ofSeconds(90), Duration.ofMillis(100),
+                    () -> read(out).contains("mxrtc: started in"));
+            Result status = mxrtc(Duration.ofSeconds(10), "status");
+            assertEquals(status.toString(), 0, status.code());
+            assertEquals("mxrtc is running (pid " + p.pid() + ")", status.out().trim());
+        } finally {
+            p.destroy(); // SIGTERM, as Ctrl-C or a supervisor would send
+            if (!p.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("bin/mxrtc run did not stop within " + STOP_BOUND + " of SIGTERM");
+            }
+        }
+        Result after = mxrtc(Duration.ofSeconds(10), "status");
+        assertEquals(after.toString(), 3, after.code());
+    }
+
+    @Test
     public void homeserverCommandRunsItStandalone() throws Exception {
         int port = freePort();
         Path data = home.resolve("hs-data");
