@@ -194,7 +194,7 @@ class JsSdkE2eeTest {
     }
 
     /** The stored Olm session count once it has not changed for {@code quietMs} (bounded by {@code maxMs}). */
-    private static int stableSessionCount(JavaMember member, long quietMs, long maxMs) throws InterruptedException {
+    private static int stableSessionCount(JavaMember member, long quietMs, long maxMs) throws Exception {
         long deadline = System.currentTimeMillis() + maxMs;
         int count = member.olmSessionsStored();
         long since = System.currentTimeMillis();
