@@ -83,19 +83,31 @@ final class Fixture implements AutoCloseable {
 
     /** @return the members of the room call as the observer's core computes them */
     List<Member> observed() {
-        return observerCore.sessions.session(roomId, SlotId.ROOM_CALL).map(Session::members).orElse(List.of());
+        return observed(observerCore);
+    }
+
+    /** @return the members of the room call as {@code core} computes them */
+    List<Member> observed(Core core) {
+        return core.sessions.session(roomId, SlotId.ROOM_CALL).map(Session::members).orElse(List.of());
     }
 
     /** Waits (bounded, polling) until the observer's members satisfy the condition; returns them. */
     List<Member> awaitObserved(Predicate<List<Member>> condition, long timeoutMs, String what) throws InterruptedException {
+        return awaitObserved(observerCore, condition, timeoutMs, what);
+    }
+
+    /** Waits (bounded, polling) until the members {@code core} computes satisfy the condition; returns them. */
+    List<Member> awaitObserved(Core core, Predicate<List<Member>> condition, long timeoutMs, String what)
+            throws InterruptedException {
+        String whose = core == observerCore ? "observer" : "bot";
         long deadline = System.currentTimeMillis() + timeoutMs;
-        List<Member> now = observed();
+        List<Member> now = observed(core);
         while (!condition.test(now)) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("observer: " + what + " not within " + timeoutMs + " ms; members " + now);
+                throw new AssertionError(whose + ": " + what + " not within " + timeoutMs + " ms; members " + now);
             }
-            Thread.sleep(10);
-            now = observed();
+            Thread.sleep(5);
+            now = observed(core);
         }
         return now;
     }
