@@ -165,6 +165,15 @@ final class FocusRuntime {
         });
     }
 
+    /** The backend's service properties changed (e.g. its ranking): one step, so it is never missing meanwhile. */
+    void backendUpdated(BackendRef backend) {
+        actor.execute(() -> {
+            backends.put(backend.serviceId(), backend);
+            LOG.info("focus backend {} updated", backend);
+            reconcileAll();
+        });
+    }
+
     void backendRemoved(long serviceId) {
         actor.execute(() -> {
             BackendRef gone = backends.remove(serviceId);

@@ -77,8 +77,7 @@ public final class FocusRuntimeComponent implements RtcSessionListener {
     }
 
     void updatedBackend(FocusBackend backend, Map<String, Object> props) {
-        runtime.backendRemoved(serviceId(props));
-        runtime.backendAdded(ref(backend, props));
+        runtime.backendUpdated(ref(backend, props));
     }
 
     void removeBackend(FocusBackend backend, Map<String, Object> props) {
