@@ -106,7 +106,7 @@ final class Fixture implements AutoCloseable {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError(whose + ": " + what + " not within " + timeoutMs + " ms; members " + now);
             }
-            Thread.sleep(5);
+            Thread.sleep(10);
             now = observed(core);
         }
         return now;
