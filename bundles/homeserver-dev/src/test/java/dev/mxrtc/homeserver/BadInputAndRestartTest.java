@@ -1,5 +1,7 @@
 package dev.mxrtc.homeserver;
 
+import java.io.IOException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +65,12 @@ class BadInputAndRestartTest {
                 new Case("GET", "/_matrix/client/v3/sync?since=garbage", alice.token(), null, 400, "M_INVALID_PARAM"));
         long roomsBefore = joinedRooms();
         for (Case c : cases) {
-            Resp resp = hs.call(c.method(), c.path(), c.token(), c.body() == null ? null : c.body());
+            Resp resp;
+            try {
+                resp = hs.call(c.method(), c.path(), c.token(), c.body() == null ? null : c.body());
+            } catch (IOException e) {
+                throw new AssertionError(c.method() + " " + c.path() + ": no answer", e);
+            }
             assertEquals(c.status(), resp.status(), c.method() + " " + c.path() + " -> " + resp);
             assertEquals(c.errcode(), resp.errcode(), c.method() + " " + c.path());
             assertTrue(resp.body().path("error").isTextual(), "error text present");

@@ -179,6 +179,11 @@ public final class MatrixServlet extends HttpServlet {
         body.put("errcode", e.errcode());
         body.put("error", e.getMessage());
         e.extra().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
+        if (e.status() == 413) {
+            // the refused body may not have been read to its end: the connection cannot carry another request, and
+            // a client that pooled it would send its next request into a closed socket
+            resp.setHeader("Connection", "close");
+        }
         writeJson(resp, e.status(), body);
     }
 
