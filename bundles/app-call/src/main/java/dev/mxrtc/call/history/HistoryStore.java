@@ -308,10 +308,13 @@ public final class HistoryStore implements AutoCloseable {
             u.setLong(3, id);
             u.executeUpdate();
         }
+        // a leave observed in the same batch as the end was stamped by this store's clock, possibly just after the
+        // core's end time: no participant leaves after its call ended
         try (PreparedStatement u = db.prepareStatement(
-                "UPDATE participants SET leave_ts = ? WHERE call_id = ? AND leave_ts IS NULL")) {
+                "UPDATE participants SET leave_ts = GREATEST(?, join_ts) WHERE call_id = ? AND (leave_ts IS NULL OR leave_ts > ?)")) {
             u.setLong(1, endTs);
             u.setLong(2, id);
+            u.setLong(3, endTs);
             u.executeUpdate();
         }
     }

@@ -185,10 +185,9 @@ class JsSdkObserverTest {
             assertEquals(memberIds.get(i), p.memberId(), "the member id of that cycle's join: " + what);
             assertTrue(p.leaveTs().isPresent(), "left: " + what);
             assertTrue(p.joinTs() <= p.leaveTs().getAsLong(), "joined before it left: " + what);
-            // not checked: leave <= call end. The store stamps a leave with its own clock when the listener runs,
-            // the end with the core's SessionEnded.endTs, so a leave can lie a few ms after the end (seen: 13 ms)
             assertTrue(c.startTs() <= p.joinTs() && p.joinTs() <= c.endTs().getAsLong(),
                     "joined while the call ran: " + what);
+            assertTrue(p.leaveTs().getAsLong() <= c.endTs().getAsLong(), "left no later than the call ended: " + what);
             if (i > 0) {
                 CallRecord before = oldestFirst.get(i - 1);
                 assertTrue(before.endTs().getAsLong() <= c.startTs(),
