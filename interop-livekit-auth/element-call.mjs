@@ -7,20 +7,7 @@
 // answers {"ok":true, status, url, claims, endpoint} or {"ok":false,"error"}.
 // With "mode":"native" (and livekitUrl), the homeserver-native MSC4195 way instead: js-sdk's own
 // client._unstable_getLivekitToken({url, room_id, slot_id, member}) against the homeserver.
-if (typeof Promise.withResolvers !== "function") {
-    Promise.withResolvers = function withResolvers() {
-        let resolve;
-        let reject;
-        const promise = new this((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        return { promise, resolve, reject };
-    };
-}
-for (const level of ["log", "info", "debug", "warn", "trace"]) {
-    console[level] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
-}
+import "../interop/lib/node20.mjs";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { TokenVerifier } from "livekit-server-sdk";

@@ -13,27 +13,12 @@
 // store (Room._unstable_addStickyEvents), exactly as js-sdk's sync does. Date.now() is the case's "now" while the
 // events are created and the sessions computed, so "now" is also the receive time of every sticky event.
 
-// js-sdk 43 wants node >= 22; on node 20 only Promise.withResolvers is missing.
-if (typeof Promise.withResolvers !== "function") {
-    Promise.withResolvers = function withResolvers() {
-        let resolve;
-        let reject;
-        const promise = new this((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        return { promise, resolve, reject };
-    };
-}
+import "./lib/node20.mjs";
 
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, basename } from "node:path";
 import { createRequire } from "node:module";
 
-// Everything js-sdk logs goes to stderr: stdout carries only the result document.
-for (const level of ["log", "info", "debug", "warn", "trace"]) {
-    console[level] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
-}
 
 const sdk = await import("matrix-js-sdk");
 const { MatrixRTCSession } = await import("matrix-js-sdk/lib/matrixrtc/index.js");
@@ -153,6 +138,7 @@ const cases = [];
 for (const file of caseFiles(args)) {
     cases.push(await runCase(client, file));
 }
-process.stdout.write(JSON.stringify({ jssdk_version: version, cases }, null, 1) + "\n");
-// The sticky event stores keep expiry timers; nothing else is pending.
-process.exit(0);
+// The sticky event stores keep expiry timers, so exit explicitly; but only once stdout has taken everything:
+// a pipe would otherwise be cut at 64 KiB.
+process.stdout.write(JSON.stringify({ jssdk_version: version, cases }, null, 1) + "\n", () => process.exit(0));
+

@@ -17,20 +17,7 @@
 //   membership {roomId, eventId, sender}             whether js-sdk's session has this membership event of sender
 //   stop
 
-if (typeof Promise.withResolvers !== "function") {
-    Promise.withResolvers = function withResolvers() {
-        let resolve;
-        let reject;
-        const promise = new this((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        return { promise, resolve, reject };
-    };
-}
-for (const level of ["log", "info", "debug", "warn", "trace"]) {
-    console[level] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
-}
+import "../lib/node20.mjs";
 
 import { createInterface } from "node:readline";
 

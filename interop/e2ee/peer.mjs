@@ -19,21 +19,7 @@
 //   {"type":"left"} / {"type":"error","message"}
 // js-sdk's own logging goes to stderr (level from JSSDK_LOG_LEVEL, default warn).
 
-if (typeof Promise.withResolvers !== "function") {
-    // node 20 lacks it; js-sdk 43's MembershipManager uses it
-    Promise.withResolvers = function withResolvers() {
-        let resolve;
-        let reject;
-        const promise = new this((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        return { promise, resolve, reject };
-    };
-}
-for (const level of ["log", "info", "debug", "warn", "trace", "error"]) {
-    console[level] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
-}
+import "../lib/node20.mjs";
 
 const [baseUrl, localpart, deviceId] = process.argv.slice(2);
 if (!deviceId) {

@@ -9,21 +9,7 @@
 // at start and after every change js-sdk reports. Reading "exit" on stdin (or stdin closing) stops the client.
 // js-sdk's own logging goes to stderr.
 
-if (typeof Promise.withResolvers !== "function") {
-    Promise.withResolvers = function withResolvers() {
-        let resolve;
-        let reject;
-        const promise = new this((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        return { promise, resolve, reject };
-    };
-}
-
-for (const level of ["log", "info", "debug", "warn", "trace", "error"]) {
-    console[level] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
-}
+import "../lib/node20.mjs";
 
 const [baseUrl, userId, accessToken, deviceId, roomId] = process.argv.slice(2);
 if (!roomId) {

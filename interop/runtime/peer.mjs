@@ -24,21 +24,7 @@
 //                                             goneTs, the time (Date.now()) of the MembershipsChanged that removed it
 //   stop
 
-if (typeof Promise.withResolvers !== "function") {
-    // js-sdk 43 declares node >= 22; on node 20 only this is missing
-    Promise.withResolvers = function withResolvers() {
-        let resolve;
-        let reject;
-        const promise = new this((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        return { promise, resolve, reject };
-    };
-}
-for (const level of ["log", "info", "debug", "warn", "trace"]) {
-    console[level] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
-}
+import "../lib/node20.mjs";
 
 import { createInterface } from "node:readline";
 
