@@ -57,6 +57,9 @@ public final class MatrixServlet extends HttpServlet {
             if (result instanceof Router.Reply reply) writeJson(resp, reply.status(), reply.body());
             else writeJson(resp, 200, (JsonNode) result);
         } catch (MatrixError e) {
+            // refused before (or while) reading the body, e.g. 401 on a PUT: read what is left of it so the
+            // connection stays usable for the client's next request instead of being closed under it
+            discardBody(req);
             writeError(resp, e);
         } catch (InterruptedException e) {
             // a long poll (/sync) cut short because the HTTP server is stopping: not a server error
@@ -124,6 +127,14 @@ public final class MatrixServlet extends HttpServlet {
                 throw tooLarge();
             }
             return bytes;
+        }
+    }
+
+    private void discardBody(HttpServletRequest req) {
+        try {
+            drain(req.getInputStream());
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("could not discard the rest of a refused request body: {}", e.toString());
         }
     }
 
