@@ -26,7 +26,7 @@ import java.util.concurrent.Semaphore;
  * same run on the same server (a no-op HTTP round trip, and each scenario with one sender and one receiver).
  *
  * <pre>{@code
- * ./mvnw -B -ntp -pl benchmarks-homeserver package -DskipTests
+ * ./mvnw -B -ntp -pl benchmarks-homeserver -am package      (builds the benchmark and what it needs)
  * java -cp benchmarks-homeserver/target/classes:$(cat benchmarks-homeserver/target/classpath.txt) \
  *      dev.mxrtc.bench.homeserver.LoadBenchmark [--receivers 200] [--senders 50] [--rooms 10] [--rate 2] \
  *      [--seconds 20] [--warmup 3] [--baseline-rate 20] [--in-process] [--data-dir DIR]
