@@ -1,5 +1,6 @@
 package dev.mxrtc.focus.meshlivekit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,13 +9,16 @@ import org.osgi.service.component.annotations.Component;
 import dev.mxrtc.api.Member;
 import dev.mxrtc.api.Transport;
 import dev.mxrtc.api.spi.FocusSelection;
+import dev.mxrtc.api.spi.Selection;
+import dev.mxrtc.api.spi.SelectionContext;
 
 /**
- * {@code full_mesh_into_livekit} as a {@link FocusSelection}. The SPI passes only the joined members, so this
- * adapter decides without departures: the answer of {@link MeshIntoLivekit#decide} with no leave events, which
- * does not depend on the clock (with no departures the replay never sees pressure that has ended, so there is
- * no hold). Callers that have the session's leave events call {@link MeshIntoLivekit#decide} directly to get
- * the hysteresis.
+ * {@code full_mesh_into_livekit} as a {@link FocusSelection}. The runtime passes the session's departures and
+ * {@code now} ({@link #select(Member, SelectionContext)}), so the answer has the hysteresis of
+ * {@link MeshIntoLivekit#decide}, and {@link Decision#changesAt()} becomes {@link Selection#reevaluateAt()}: the
+ * runtime asks again when a hold ends. Departures matter for {@link MeshIntoLivekit#MEMORY_MS}.
+ *
+ * <p>The old {@link #select(Member, List)} (no departures, no clock) answers as if no member had ever left: no hold.
  */
 @Component(property = FocusSelection.NAME_PROPERTY + "=" + Transport.FULL_MESH_INTO_LIVEKIT)
 public final class FullMeshIntoLivekitSelection implements FocusSelection {
@@ -25,10 +29,30 @@ public final class FullMeshIntoLivekitSelection implements FocusSelection {
     }
 
     @Override
+    public long departureMemoryMs() {
+        return MeshIntoLivekit.MEMORY_MS;
+    }
+
+    @Override
     public Optional<Transport> select(Member self, List<Member> membersOldestFirst) {
         List<Member> members = membersOldestFirst.isEmpty() ? List.of(self) : membersOldestFirst;
         long newest = members.stream().mapToLong(Member::createdTs).max().orElse(0);
-        return switch (MeshIntoLivekit.decide(members, List.of(), newest)) {
+        return transport(MeshIntoLivekit.decide(members, List.of(), newest));
+    }
+
+    @Override
+    public Selection select(Member self, SelectionContext context) {
+        List<Member> members = context.membersOldestFirst().isEmpty() ? List.of(self) : context.membersOldestFirst();
+        List<Departure> departed = new ArrayList<>(context.departures().size());
+        for (SelectionContext.Departure d : context.departures()) {
+            departed.add(Departure.of(d.member(), d.leftTs()));
+        }
+        Decision decision = MeshIntoLivekit.decide(members, departed, context.now());
+        return new Selection(transport(decision), decision.changesAt());
+    }
+
+    private static Optional<Transport> transport(Decision decision) {
+        return switch (decision) {
             case Decision.Mesh mesh -> Optional.of(mesh.transport());
             case Decision.Sfu sfu -> Optional.of(sfu.transport());
             case Decision.NoTransport none -> Optional.empty();

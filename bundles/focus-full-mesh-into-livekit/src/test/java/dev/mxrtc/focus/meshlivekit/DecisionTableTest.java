@@ -21,6 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 
 import dev.mxrtc.api.Member;
 import dev.mxrtc.api.Transport;
+import dev.mxrtc.api.spi.Selection;
+import dev.mxrtc.api.spi.SelectionContext;
 
 /**
  * The acceptance table ({@code full-mesh-into-livekit.table}): member sets and capabilities → the transport, and
@@ -66,6 +68,18 @@ class DecisionTableTest {
                             () -> row.name() + " seen as " + view.stream().map(Member::memberId).toList());
                 }
             }
+            // the runtime's SPI: departures as members that left (could mesh: the default PSL; could not: L only)
+            Decision full = MeshIntoLivekit.decide(row.joined(), row.departed(), row.now());
+            List<SelectionContext.Departure> departures = row.departed().stream()
+                    .map(d -> new SelectionContext.Departure(Members.member(d.memberId(), d.joinedTs(),
+                            d.couldMesh() ? "PSL" : "L"), d.leftTs()))
+                    .toList();
+            FullMeshIntoLivekitSelection selection = new FullMeshIntoLivekitSelection();
+            for (Member self : row.joined()) {
+                Selection s = selection.select(self, new SelectionContext(row.joined(), departures, row.now()));
+                assertEquals(new Selection(transportOf(full), full.changesAt()), s,
+                        row.name() + " through select(self, context) as " + self.memberId());
+            }
             if (row.departed().isEmpty()) {
                 Decision d = MeshIntoLivekit.decide(row.joined(), List.of(), row.now());
                 Optional<Transport> expected = switch (d) {
@@ -79,6 +93,14 @@ class DecisionTableTest {
                 }
             }
         }));
+    }
+
+    private static Optional<Transport> transportOf(Decision d) {
+        return switch (d) {
+            case Decision.Mesh m -> Optional.of(m.transport());
+            case Decision.Sfu s -> Optional.of(s.transport());
+            case Decision.NoTransport none -> Optional.empty();
+        };
     }
 
     /** Every rotation, the reverse, and a few shuffles: the orders different clients may hold the list in. */
