@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import livekit.LivekitModels.ReconnectReason;
+import livekit.LivekitRtc.AddTrackRequest;
 import livekit.LivekitRtc.LeaveRequest;
 import livekit.LivekitRtc.Ping;
 import livekit.LivekitRtc.SessionDescription;
@@ -88,6 +90,7 @@ public final class SignalClient implements AutoCloseable {
     private WebSocket socket;
     private int socketGeneration;
     private String participantSid = "";
+    private ReconnectReason resumeReason = ReconnectReason.RR_SIGNAL_DISCONNECTED;
     private int attempts;
     private long pingIntervalMs;
     private long pingTimeoutMs;
@@ -124,6 +127,31 @@ public final class SignalClient implements AutoCloseable {
     /** Answers the SFU's subscriber offer. */
     public void sendAnswer(String sdp) {
         send(SignalRequest.newBuilder().setAnswer(description("answer", sdp)).build());
+    }
+
+    /**
+     * Announces a track before the offer that carries it, as LiveKit expects: {@code cid} is the track id in the
+     * offer's {@code a=msid} line; the SFU answers with a {@code TrackPublishedResponse}.
+     */
+    public void sendAddTrack(AddTrackRequest request) {
+        send(SignalRequest.newBuilder().setAddTrack(request).build());
+    }
+
+    /**
+     * Resumes on purpose, as LiveKit's clients do when a peer connection failed: a new websocket with
+     * {@code reconnect=1&sid=…&reconnect_reason=…} (the SFU restarts ICE on the subscriber for
+     * {@code RR_SUBSCRIBER_FAILED}). Ignored unless joined.
+     */
+    public void resume(ReconnectReason reason) {
+        actor.execute(() -> {
+            if (state == State.JOINED) {
+                LOG.info("LiveKit signal {}: resuming ({})", access.url(), reason);
+                stopPinging();
+                attempts = 0;
+                resumeReason = reason;
+                open(State.RESUMING);
+            }
+        });
     }
 
     /** Sends a local ICE candidate ({@code RTCIceCandidateInit} JSON) of the publisher or the subscriber. */
@@ -190,7 +218,8 @@ public final class SignalClient implements AutoCloseable {
                 .append(URLEncoder.encode(access.jwt(), StandardCharsets.UTF_8))
                 .append("&auto_subscribe=1&sdk=java&version=0.1.0&protocol=").append(PROTOCOL);
         if (mode == State.RESUMING) {
-            url.append("&reconnect=1&sid=").append(URLEncoder.encode(participantSid, StandardCharsets.UTF_8));
+            url.append("&reconnect=1&sid=").append(URLEncoder.encode(participantSid, StandardCharsets.UTF_8))
+                    .append("&reconnect_reason=").append(resumeReason.getNumber());
         }
         http.newWebSocketBuilder().connectTimeout(settings.connectTimeout())
                 .buildAsync(URI.create(url.toString()), new Receiver(generation))
@@ -219,6 +248,7 @@ public final class SignalClient implements AutoCloseable {
         switch (state) {
             case JOINED -> {
                 attempts = 0;
+                resumeReason = ReconnectReason.RR_SIGNAL_DISCONNECTED;
                 open(State.RESUMING);
             }
             case RESUMING -> {
@@ -289,6 +319,8 @@ public final class SignalClient implements AutoCloseable {
             case OFFER -> listener.onOffer(response.getOffer());
             case ANSWER -> listener.onAnswer(response.getAnswer());
             case TRICKLE -> listener.onTrickle(response.getTrickle().getTarget(), response.getTrickle().getCandidateInit());
+            case TRACK_PUBLISHED -> listener.onTrackPublished(response.getTrackPublished());
+            case UPDATE -> listener.onParticipantUpdate(response.getUpdate());
             case PONG, PONG_RESP -> lastPongAt = System.nanoTime();
             case LEAVE -> onLeave(generation, response.getLeave());
             default -> LOG.trace("LiveKit signal: ignoring {}", response.getMessageCase());
@@ -305,6 +337,7 @@ public final class SignalClient implements AutoCloseable {
             case RESUME -> {
                 stopPinging();
                 attempts = 0;
+                resumeReason = ReconnectReason.RR_UNKNOWN;
                 open(State.RESUMING);
             }
             case RECONNECT -> {

@@ -1,6 +1,8 @@
 package dev.mxrtc.focus.livekit;
 
 import livekit.LivekitRtc.JoinResponse;
+import livekit.LivekitRtc.ParticipantUpdate;
+import livekit.LivekitRtc.TrackPublishedResponse;
 import livekit.LivekitRtc.ReconnectResponse;
 import livekit.LivekitRtc.SessionDescription;
 import livekit.LivekitRtc.SignalTarget;
@@ -32,6 +34,14 @@ public interface SignalListener {
 
     /** A remote ICE candidate (JSON {@code RTCIceCandidateInit}) for the publisher or the subscriber. */
     default void onTrickle(SignalTarget target, String candidateInit) {
+    }
+
+    /** The SFU accepted a track announced with {@link SignalClient#sendAddTrack} (matched by {@code cid}). */
+    default void onTrackPublished(TrackPublishedResponse published) {
+    }
+
+    /** Other participants joined, left, or published or unpublished tracks. */
+    default void onParticipantUpdate(ParticipantUpdate update) {
     }
 
     /** The client's state changed (see the diagram in {@link SignalClient}). */
