@@ -47,6 +47,8 @@ import dev.mxrtc.core.session.SlotDelta;
  *  per room:  (no engine) --onRoomEvents--> tracking --onRoomLeft--> (no engine: every session ended)
  *  per slot:  empty --first member--> SessionStarted --changes--> Member events, ActiveTransportChanged
  *                   --last member leaves--> SessionEnded --> empty
+ *  per room timer: at the engine's next deadline (a membership expiring, or a focus selection's reevaluateAt:
+ *                  a hold ending fires ActiveTransportChanged with no new event); replaced when that changes
  * </pre>
  */
 public final class SessionService implements RtcSessions, RoomEventSink {
@@ -115,7 +117,9 @@ public final class SessionService implements RtcSessions, RoomEventSink {
     }
 
     private void recomputeTransports() {
+        long now = clock.millis();
         for (Room room : rooms.values()) {
+            room.engine.advance(now); // the algorithms decide for now, not for the last event's time
             room.engine.selectionsChanged();
             publish(room);
         }
@@ -273,21 +277,24 @@ public final class SessionService implements RtcSessions, RoomEventSink {
         }
     }
 
+    /**
+     * One timer per room, at the engine's next deadline: a membership expiring or a focus selection due again
+     * (the end of a hold). Replaced whenever that instant changes, cancelled when there is none.
+     */
     private void schedule(Room room, String roomId) {
         OptionalLong next = room.engine.nextDeadline();
-        if (next.isEmpty() || next.getAsLong() >= room.timerAt) {
-            if (next.isEmpty() && room.timer != null) {
-                room.timer.cancel();
-                room.timer = null;
-                room.timerAt = Long.MAX_VALUE;
-            }
+        long at = next.orElse(Long.MAX_VALUE);
+        if (at == room.timerAt) {
             return;
         }
         if (room.timer != null) {
             room.timer.cancel();
+            room.timer = null;
         }
-        room.timerAt = next.getAsLong();
-        room.timer = scheduler.schedule(() -> onTimer(roomId), next.getAsLong() - clock.millis());
+        room.timerAt = at;
+        if (next.isPresent()) {
+            room.timer = scheduler.schedule(() -> onTimer(roomId), at - clock.millis());
+        }
     }
 
     // ---- RtcSessions (any thread)

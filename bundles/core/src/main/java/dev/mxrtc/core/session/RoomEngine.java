@@ -21,6 +21,8 @@ import java.util.TreeSet;
 import dev.mxrtc.api.Member;
 import dev.mxrtc.api.SlotId;
 import dev.mxrtc.api.Transport;
+import dev.mxrtc.api.spi.Selection;
+import dev.mxrtc.api.spi.SelectionContext;
 import dev.mxrtc.core.parse.MemberContent;
 import dev.mxrtc.core.parse.ParsedEvent;
 
@@ -32,7 +34,11 @@ import dev.mxrtc.core.parse.ParsedEvent;
  * {@code m.room.member}, the records of that user; for a slot event that opens or closes the slot, the
  * records in that slot; for a sticky key that appears or disappears, the legacy record with that state key;
  * for the passing of time, the records whose expiry is due (a priority queue). Each re-evaluation is
- * O(log n). The result always equals {@link FullComputation#compute} on the same {@link RoomState}.
+ * O(log n). The result always equals {@link FullComputation#compute} on the same {@link RoomState} and departures.
+ *
+ * <p>Time-dependent focus selection: members that leave a slot are recorded with the instant they left
+ * ({@link DepartureLog}, when an algorithm present needs departures), and a slot whose algorithm answered with a
+ * {@link Selection#reevaluateAt()} is asked again once time passes that instant ({@link #advance}), with no event.
  *
  * <pre>
  *   record state:  absent --event--> current(content) --newer event--> current(content')
@@ -68,9 +74,14 @@ public final class RoomEngine {
     private record Deadline(long at, EntryRef ref, String eventId) {
     }
 
+    /** A slot's focus selection asked to be re-evaluated at {@code at}; stale once the slot asked for another. */
+    private record Recheck(long at, SlotId slotId) {
+    }
+
     private static final class SlotMembers {
         final TreeMap<OrderKey, Member> members = new TreeMap<>();
         Optional<Transport> active = Optional.empty();
+        long reevaluateAt = Long.MAX_VALUE;
     }
 
     private final RoomState state;
@@ -80,12 +91,18 @@ public final class RoomEngine {
     private final Map<String, Set<EntryRef>> byUser = new HashMap<>();
     private final Map<SlotId, Set<EntryRef>> bySlot = new HashMap<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    private final PriorityQueue<Recheck> rechecks = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    private final DepartureLog departures = new DepartureLog();
     private long now = Long.MIN_VALUE;
+    /** When the change being applied happened: the event's origin_server_ts, or the expiry instant. */
+    private long causeTs;
 
     // changes since the last drain
     // (fresh maps per drain: HashMap.clear() costs the largest capacity ever reached, e.g. after a bulk load)
     private Map<EntryRef, Optional<EntryStatus.Joined>> touchedBefore = new LinkedHashMap<>();
     private Map<SlotId, Integer> sizeAtStart = new HashMap<>();
+    private Map<EntryRef, Long> leftAt = new HashMap<>();
+    private Set<SlotId> due = new HashSet<>();
     private boolean selectionsChanged;
 
     public RoomEngine(String roomId, Selections selections) {
@@ -104,6 +121,7 @@ public final class RoomEngine {
     /** Applies one parsed event at {@code nowMs} (first letting time pass up to it). */
     public Outcome apply(ParsedEvent event, long nowMs) {
         advance(nowMs);
+        causeTs = event.event().originServerTs();
         return switch (event) {
             case ParsedEvent.Rejected r -> new Outcome.Rejected(r.reason(), r.detail());
             case ParsedEvent.Unrelated u -> new Outcome.Applied();
@@ -200,6 +218,7 @@ public final class RoomEngine {
             if (current == null || !current.eventId().equals(d.eventId)) {
                 continue; // stale: replaced since
             }
+            causeTs = d.at;
             if (d.ref instanceof EntryRef.Sticky s) {
                 unindex(s, current);
                 boolean keyGone = state.removeSticky(s);
@@ -211,19 +230,43 @@ public final class RoomEngine {
                 reevaluate(d.ref);
             }
         }
+        while (!rechecks.isEmpty() && rechecks.peek().at - now <= 0) {
+            Recheck r = rechecks.poll();
+            SlotMembers slot = slots.get(r.slotId);
+            if (slot != null && slot.reevaluateAt == r.at) {
+                slot.reevaluateAt = Long.MAX_VALUE;
+                due.add(r.slotId);
+            }
+        }
     }
 
-    /** @return when the next record may expire, if any */
+    /** @return when the next record may expire or the next focus selection is due again, if any */
     public OptionalLong nextDeadline() {
+        long next = Long.MAX_VALUE;
         while (!deadlines.isEmpty()) {
             Deadline d = deadlines.peek();
             Entry current = state.entry(d.ref);
             if (current != null && current.eventId().equals(d.eventId)) {
-                return OptionalLong.of(d.at);
+                next = d.at;
+                break;
             }
             deadlines.poll();
         }
-        return OptionalLong.empty();
+        while (!rechecks.isEmpty()) {
+            Recheck r = rechecks.peek();
+            SlotMembers slot = slots.get(r.slotId);
+            if (slot != null && slot.reevaluateAt == r.at) {
+                next = Math.min(next, r.at);
+                break;
+            }
+            rechecks.poll();
+        }
+        return next == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(next);
+    }
+
+    /** @return every slot's recorded departures: the input {@link FullComputation} takes beside the room state */
+    public SortedMap<SlotId, List<SelectionContext.Departure>> departures() {
+        return departures.snapshot();
     }
 
     /** The focus selection algorithms changed: every session's active transport is re-asked at the next drain. */
@@ -275,6 +318,7 @@ public final class RoomEngine {
         }
         touchedBefore.putIfAbsent(ref, Optional.ofNullable(before));
         if (before != null) {
+            leftAt.put(ref, causeTs);
             SlotMembers slot = touchSlot(before.member().slotId());
             slot.members.remove(before.order());
             contributions.remove(ref);
@@ -308,7 +352,10 @@ public final class RoomEngine {
             if (before != null) {
                 String reason = after == null ? reasonOf(t.getKey())
                         : after.slotId().equals(before.slotId()) ? "rejoined" : "slot_changed";
-                builder(builders, before.slotId()).left.add(new SlotDelta.Left(before, reason));
+                long leftTs = Math.max(before.createdTs(), leftAt.getOrDefault(t.getKey(), this.now));
+                builder(builders, before.slotId()).left.add(new SlotDelta.Left(before, reason, leftTs));
+                departures.record(before.slotId(), new SelectionContext.Departure(before, leftTs),
+                        selections.departureMemoryMs());
             }
             if (after != null) {
                 builder(builders, after.slotId()).joined.add(after);
@@ -318,11 +365,18 @@ public final class RoomEngine {
         if (selectionsChanged) {
             dirty.addAll(slots.keySet());
         }
+        for (SlotId id : due) {
+            if (slots.containsKey(id)) {
+                dirty.add(id);
+            }
+        }
+        long memory = selections.departureMemoryMs();
+        departures.sweep(now, memory);
         List<SlotDelta> out = new ArrayList<>();
         for (SlotId id : dirty) {
             SlotMembers slot = slots.get(id);
             Optional<Transport> before = slot.active;
-            slot.active = slot.members.isEmpty() ? Optional.empty() : selections.activeTransport(view(slot));
+            select(id, slot, memory);
             int sizeBefore = sizeAtStart.getOrDefault(id, slot.members.size());
             DeltaBuilder b = builders.get(id);
             if (b != null || !before.equals(slot.active) || sizeBefore != slot.members.size()) {
@@ -336,8 +390,35 @@ public final class RoomEngine {
         }
         touchedBefore = new LinkedHashMap<>();
         sizeAtStart = new HashMap<>();
+        leftAt = new HashMap<>();
+        if (!due.isEmpty()) {
+            due = new HashSet<>();
+        }
         selectionsChanged = false;
         return out;
+    }
+
+    /** Asks the slot's focus selection, and schedules the re-evaluation it asks for. */
+    private void select(SlotId id, SlotMembers slot, long memory) {
+        if (slot.members.isEmpty()) {
+            slot.active = Optional.empty();
+            slot.reevaluateAt = Long.MAX_VALUE;
+            return;
+        }
+        Selection selection = selections.select(view(slot), departures.of(id, now, memory), now);
+        slot.active = selection.transport();
+        // an instant already passed is asked again at the next tick, never in a loop at the same instant
+        long at = selection.reevaluateAt().isPresent() ? Math.max(selection.reevaluateAt().getAsLong(), now + 1)
+                : Long.MAX_VALUE;
+        if (at != slot.reevaluateAt) {
+            slot.reevaluateAt = at;
+            if (at != Long.MAX_VALUE) {
+                rechecks.add(new Recheck(at, id));
+                if (rechecks.size() > 2 * slots.size() + 64) {
+                    rechecks.removeIf(r -> !slots.containsKey(r.slotId) || slots.get(r.slotId).reevaluateAt != r.at);
+                }
+            }
+        }
     }
 
     private String reasonOf(EntryRef ref) {

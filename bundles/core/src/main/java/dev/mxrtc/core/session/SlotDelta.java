@@ -26,8 +26,11 @@ public record SlotDelta(SlotId slotId, int sizeBefore, int sizeAfter, List<Left>
         Objects.requireNonNull(activeAfter, "activeAfter");
     }
 
-    /** A member that left, and why (a stable reason: {@code left}, {@code expired}, {@code slot_closed}...). */
-    public record Left(Member member, String reason) {
+    /**
+     * A member that left, why (a stable reason: {@code left}, {@code expired}, {@code slot_closed}...) and when
+     * ({@code origin_server_ts} of the event that ended it, or the expiry instant; not before it joined).
+     */
+    public record Left(Member member, String reason, long leftTs) {
     }
 
     /** A member whose membership was re-sent with different content. */
