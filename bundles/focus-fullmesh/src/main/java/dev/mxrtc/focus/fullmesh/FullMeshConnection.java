@@ -22,6 +22,9 @@ public interface FullMeshConnection extends FocusBackend.FocusConnection {
     /** Publishes looped PCM (16-bit mono 48 kHz) to every peer, now and later. */
     void publishPcm(short[] samples);
 
+    /** Publishes to every peer, now and later, the audio received from that peer (an echo of each member). */
+    void publishEcho();
+
     /** Sends text on the data channel to one member (by member id); dropped with a log line if not connected. */
     void send(String memberId, String text);
 

@@ -1,5 +1,6 @@
 package dev.mxrtc.focus.fullmesh.internal;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import dev.mxrtc.api.spi.FocusBackend;
 import dev.mxrtc.api.spi.SignallingTransport;
 import dev.mxrtc.focus.fullmesh.FullMeshConnection;
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.WorkerStatus;
 
 /**
  * The {@code full_mesh} focus backend without OSGi (the DS component wraps it): connects local members to their
@@ -30,20 +32,45 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
 
     private static final Logger LOG = LoggerFactory.getLogger(FullMeshBackend.class);
 
+    /**
+     * What every new mesh publishes until an application says otherwise: a tone (0 Hz: nothing) or, with
+     * {@code echo}, each peer's own audio back to it.
+     */
+    public record DefaultAudio(double toneHz, boolean echo) {
+        public static final DefaultAudio NONE = new DefaultAudio(0, false);
+
+        public DefaultAudio {
+            if (!(toneHz >= 0 && toneHz <= 20_000)) {
+                throw new IllegalArgumentException("tone must be within 0..20000 Hz: " + toneHz);
+            }
+        }
+    }
+
     private final MediaEngine engine;
     private final MeshSettings settings;
+    private final DefaultAudio defaultAudio;
     private final Function<String, Actor> actors;
     private final List<SignallingTransport> transports = new CopyOnWriteArrayList<>();
     /** live meshes by local member id */
     private final Map<String, MeshSession> meshes = new ConcurrentHashMap<>();
 
     public FullMeshBackend(MediaEngine engine, MeshSettings settings) {
-        this(engine, settings, ThreadActor::new);
+        this(engine, settings, DefaultAudio.NONE);
+    }
+
+    public FullMeshBackend(MediaEngine engine, MeshSettings settings, DefaultAudio defaultAudio) {
+        this(engine, settings, defaultAudio, ThreadActor::new);
     }
 
     FullMeshBackend(MediaEngine engine, MeshSettings settings, Function<String, Actor> actors) {
+        this(engine, settings, DefaultAudio.NONE, actors);
+    }
+
+    FullMeshBackend(MediaEngine engine, MeshSettings settings, DefaultAudio defaultAudio,
+            Function<String, Actor> actors) {
         this.engine = engine;
         this.settings = settings;
+        this.defaultAudio = defaultAudio;
         this.actors = actors;
     }
 
@@ -80,6 +107,11 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
             before.close();
         }
         mesh.start();
+        if (defaultAudio.echo()) {
+            mesh.publishEcho();
+        } else if (defaultAudio.toneHz() > 0) {
+            mesh.publishTone(defaultAudio.toneHz());
+        }
         return CompletableFuture.completedFuture(mesh);
     }
 
@@ -106,6 +138,40 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
                 }
             }
         }
+    }
+
+    /**
+     * For operators (the admin console's {@code GET /media}): the media worker (running, pid, restarts) and every live
+     * mesh with its peers: state, call, restarts, received audio level, frequency and age. A mesh that does not answer
+     * within {@code meshTimeoutMs} is listed with an {@code error}.
+     */
+    public Map<String, Object> status(long meshTimeoutMs) {
+        return status(mesh -> mesh.status(meshTimeoutMs));
+    }
+
+    /** @param meshStatus how to read one mesh (tests read it on their hand-driven actor) */
+    Map<String, Object> status(Function<MeshSession, Map<String, Object>> meshStatus) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("transport_type", Transport.FULL_MESH);
+        WorkerStatus w = engine.status();
+        Map<String, Object> worker = new LinkedHashMap<>();
+        worker.put("running", w.running());
+        worker.put("pid", w.pid());
+        worker.put("restarts", w.restarts());
+        m.put("media_worker", worker);
+        m.put("default_audio", defaultAudio.echo() ? "echo"
+                : defaultAudio.toneHz() > 0 ? "tone " + defaultAudio.toneHz() + " Hz" : "none");
+        m.put("connections", meshes.values().stream().map(mesh -> {
+            try {
+                return meshStatus.apply(mesh);
+            } catch (IllegalStateException e) {
+                Map<String, Object> err = new LinkedHashMap<>();
+                err.put("member_id", mesh.memberId());
+                err.put("error", e.getMessage());
+                return err;
+            }
+        }).toList());
+        return m;
     }
 
     /** Closes every mesh (each hangs up on its peers). */

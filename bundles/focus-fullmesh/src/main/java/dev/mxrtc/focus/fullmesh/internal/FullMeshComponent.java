@@ -1,6 +1,8 @@
 package dev.mxrtc.focus.fullmesh.internal;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,11 +27,18 @@ import dev.mxrtc.media.MediaEngine;
  * {@link SignallingTransport.Receiver} for the call events every signalling transport delivers. Transports are a
  * dynamic, greedy reference: a replaced transport bundle is unbound and the new one bound while meshes keep running.
  */
-@Component(service = {FocusBackend.class, SignallingTransport.Receiver.class}, immediate = true,
+@Component(service = {FocusBackend.class, SignallingTransport.Receiver.class, Supplier.class}, immediate = true,
         configurationPid = "dev.mxrtc.focus.fullmesh",
-        property = FocusBackend.TYPE_PROPERTY + "=" + Transport.FULL_MESH)
+        property = {FocusBackend.TYPE_PROPERTY + "=" + Transport.FULL_MESH,
+            // the admin console's media view (GET /mxrtc/admin/media) lists every Supplier with this property; a JDK
+            // type, so the console imports nothing of this bundle and is not refreshed when this bundle is replaced
+            FullMeshComponent.STATUS_PROPERTY + "=media"})
 @Designate(ocd = FullMeshComponent.Config.class)
-public final class FullMeshComponent implements FocusBackend, SignallingTransport.Receiver {
+public final class FullMeshComponent implements FocusBackend, SignallingTransport.Receiver,
+        Supplier<Map<String, Object>> {
+
+    /** Service property of status suppliers the admin console shows. */
+    static final String STATUS_PROPERTY = "mxrtc.admin.status";
 
     @ObjectClassDefinition(name = "mxrtc full_mesh focus")
     public @interface Config {
@@ -50,6 +59,12 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
 
         @AttributeDefinition(description = "How long messages from a sender whose membership has not arrived yet are kept")
         long holdUnknownMs() default 10_000;
+
+        @AttributeDefinition(description = "A tone every new mesh publishes to its peers (Hz; 0: silence)")
+        double toneHz() default 0;
+
+        @AttributeDefinition(description = "Every new mesh plays each peer's audio back to it (wins over toneHz)")
+        boolean echo() default false;
     }
 
     private final FullMeshBackend backend;
@@ -57,7 +72,14 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
     @Activate
     public FullMeshComponent(@Reference MediaEngine engine, Config config) {
         backend = new FullMeshBackend(engine, new MeshSettings(config.audio(), config.answerTimeoutMs(),
-                config.connectTimeoutMs(), config.disconnectedGraceMs(), config.retryMaxMs(), config.holdUnknownMs()));
+                config.connectTimeoutMs(), config.disconnectedGraceMs(), config.retryMaxMs(), config.holdUnknownMs()),
+                new FullMeshBackend.DefaultAudio(config.toneHz(), config.echo()));
+    }
+
+    /** The media status for operators; see {@link FullMeshBackend#status(long)}. */
+    @Override
+    public Map<String, Object> get() {
+        return backend.status(2_000);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

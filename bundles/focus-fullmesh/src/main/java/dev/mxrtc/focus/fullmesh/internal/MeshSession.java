@@ -51,6 +51,10 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
 
         record Pcm(short[] samples) implements Published {
         }
+
+        /** each peer gets back the audio it sends (the echo participant of docs/media.md, per peer) */
+        record Echo() implements Published {
+        }
     }
 
     private record Held(SignallingTransport.Peer from, CallSignal signal, long atMs) {
@@ -168,6 +172,14 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     }
 
     @Override
+    public void publishEcho() {
+        actor.execute(() -> {
+            published = new Published.Echo();
+            links.values().forEach(PeerLink::republishAudio);
+        });
+    }
+
+    @Override
     public void send(String memberId, String text) {
         actor.execute(() -> links.values().stream().filter(l -> l.remote().memberId().equals(memberId)).findFirst()
                 .ifPresentOrElse(l -> l.send(text), () -> LOG.debug("no peer {}; dropping a data message", memberId)));
@@ -187,6 +199,44 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
         } catch (Exception e) {
             throw new IllegalStateException("full mesh did not answer (closed, or stats() called from a listener)", e);
         }
+    }
+
+    /**
+     * For operators: this mesh and its peers as a JSON-ready map (see docs/admin.md, {@code GET /media}).
+     *
+     * @throws IllegalStateException if the mesh's thread does not answer within {@code timeoutMs}
+     */
+    Map<String, Object> status(long timeoutMs) {
+        CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
+        actor.execute(() -> f.complete(statusNow()));
+        try {
+            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("full mesh of " + self.memberId() + " did not answer", e);
+        }
+    }
+
+    /** On the actor only: see {@link #status(long)}. */
+    Map<String, Object> statusNow() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("room_id", session.roomId());
+        m.put("slot_id", session.slotId().value());
+        m.put("member_id", self.memberId());
+        m.put("user_id", self.userId());
+        m.put("device_id", self.deviceId());
+        m.put("transport", transport.type());
+        m.put("signalling", signallingType);
+        m.put("published", switch (published) {
+            case Published.None n -> "none";
+            case Published.Tone t -> "tone " + t.hz() + " Hz";
+            case Published.Pcm p -> "pcm";
+            case Published.Echo e -> "echo";
+        });
+        m.put("peers", links.values().stream().map(PeerLink::status).toList());
+        return m;
     }
 
     /** On the actor only. */
@@ -361,6 +411,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
             }
             case Published.Tone t -> peer.publishTone(t.hz());
             case Published.Pcm p -> peer.publishPcm(p.samples());
+            case Published.Echo e -> peer.publishAudioOf(peer.id());
         }
     }
 

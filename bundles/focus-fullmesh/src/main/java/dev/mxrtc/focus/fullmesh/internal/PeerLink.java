@@ -1,7 +1,9 @@
 package dev.mxrtc.focus.fullmesh.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -94,6 +96,7 @@ final class PeerLink {
     private long sent;
     private long received;
     private AudioLevel lastAudio;
+    private long lastAudioAtMs = -1;
     private PeerState mediaState = PeerState.NEW;
     private String earlyCallId = "";
     private final List<IceCandidate> earlyCandidates = new ArrayList<>();
@@ -337,6 +340,38 @@ final class PeerLink {
                 sent, received, Optional.ofNullable(lastAudio));
     }
 
+    /**
+     * For operators (the admin console's media view): {@link #stats()} as a JSON-ready map, plus the phase and the age
+     * of the last received audio measurement, so a reader can tell fresh audio from a value kept from an older call.
+     */
+    Map<String, Object> status() {
+        PeerStats s = stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user_id", s.userId());
+        m.put("device_id", s.deviceId());
+        m.put("member_id", s.memberId());
+        m.put("offerer", s.offerer());
+        m.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("phase", phase.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("call_id", s.callId());
+        m.put("calls", s.calls());
+        m.put("restarts", s.restarts());
+        m.put("first_connected_ms", s.firstConnectedMs());
+        m.put("messages_sent", s.messagesSent());
+        m.put("messages_received", s.messagesReceived());
+        if (lastAudio == null) {
+            m.put("audio", null);
+        } else {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("rms", lastAudio.rms());
+            a.put("hz", lastAudio.frequencyHz());
+            a.put("samples", lastAudio.samples());
+            a.put("age_ms", host.actor().nowMs() - lastAudioAtMs);
+            m.put("audio", a);
+        }
+        return m;
+    }
+
     // ---- internals
 
     private void newCall() {
@@ -452,6 +487,7 @@ final class PeerLink {
                 actor.execute(() -> {
                     if (current(id)) {
                         lastAudio = level;
+                        lastAudioAtMs = host.actor().nowMs();
                         host.audio(remote, level);
                     }
                 });

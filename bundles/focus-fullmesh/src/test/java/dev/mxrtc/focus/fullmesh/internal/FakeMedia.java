@@ -80,6 +80,8 @@ final class FakeMedia {
         final List<IceCandidate> candidates = new ArrayList<>();
         final List<String> received = new ArrayList<>();
         double tone;
+        /** the peer whose received audio this one publishes (publishAudioOf), null for none */
+        String audioOf;
         FakePeer partner;
         boolean connected;
         boolean closed;
@@ -133,6 +135,7 @@ final class FakeMedia {
         @Override
         public void publishTone(double hz) {
             tone = hz;
+            audioOf = null;
         }
 
         @Override
@@ -141,6 +144,8 @@ final class FakeMedia {
 
         @Override
         public void publishAudioOf(String fromPeerId) {
+            audioOf = fromPeerId;
+            tone = 0;
         }
 
         @Override

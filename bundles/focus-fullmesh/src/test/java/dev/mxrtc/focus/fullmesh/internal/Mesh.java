@@ -47,9 +47,9 @@ final class Mesh {
         final List<String> events = new ArrayList<>();
         FullMeshConnection connection;
 
-        Party(String user, String device, String memberId) {
+        Party(String user, String device, String memberId, FullMeshBackend.DefaultAudio audio) {
             member = member(user, device, memberId);
-            backend = new FullMeshBackend(media.engine(), MeshSettings.DEFAULTS, actor::view);
+            backend = new FullMeshBackend(media.engine(), MeshSettings.DEFAULTS, audio, actor::view);
             backend.addTransport(new SignallingTransport() {
                 @Override
                 public String type() {
@@ -108,7 +108,11 @@ final class Mesh {
     }
 
     Party party(String user, String device, String memberId) {
-        return new Party(user, device, memberId);
+        return new Party(user, device, memberId, FullMeshBackend.DefaultAudio.NONE);
+    }
+
+    Party party(String user, String device, String memberId, FullMeshBackend.DefaultAudio audio) {
+        return new Party(user, device, memberId, audio);
     }
 
     static Session session(Member... members) {

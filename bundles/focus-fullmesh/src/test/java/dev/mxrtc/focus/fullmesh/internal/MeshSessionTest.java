@@ -270,6 +270,33 @@ class MeshSessionTest {
         assertTrue(alice.media.open().stream().allMatch(p -> p.tone == 440));
     }
 
+    @Test
+    void configuredToneAndEchoArePublishedOnEveryNewMeshAndShownInTheStatus() {
+        Mesh.Party dave = w.party("@dave:test", "DDEV", "m-d", new FullMeshBackend.DefaultAudio(523, false));
+        Mesh.Party erin = w.party("@erin:test", "EDEV", "m-e", new FullMeshBackend.DefaultAudio(0, true));
+        connectAll(Mesh.session(alice.member, dave.member, erin.member), alice, dave, erin);
+        assertEquals(2, dave.connectedPeers());
+        assertTrue(dave.media.open().stream().allMatch(p -> p.tone == 523 && p.audioOf == null));
+        // echo: each peer publishes what it receives from that same peer
+        assertTrue(erin.media.open().stream().allMatch(p -> p.id.equals(p.audioOf)), "echo on every peer");
+        assertTrue(alice.media.open().stream().allMatch(p -> p.tone == 0 && p.audioOf == null), "default: silence");
+
+        java.util.Map<String, Object> status = dave.backend.status(MeshSession::statusNow);
+        assertEquals("full_mesh", status.get("transport_type"));
+        assertEquals("tone 523.0 Hz", status.get("default_audio"));
+        java.util.List<?> conns = (java.util.List<?>) status.get("connections");
+        assertEquals(1, conns.size());
+        java.util.Map<?, ?> conn = (java.util.Map<?, ?>) conns.get(0);
+        assertEquals("m-d", conn.get("member_id"));
+        assertEquals("to_device", conn.get("signalling"));
+        java.util.List<?> peers = (java.util.List<?>) conn.get("peers");
+        assertEquals(2, peers.size());
+        assertTrue(peers.stream().allMatch(p -> "connected".equals(((java.util.Map<?, ?>) p).get("state"))), peers
+                .toString());
+        assertEquals("echo", ((java.util.Map<?, ?>) ((java.util.List<?>) erin.backend.status(MeshSession::statusNow).get("connections"))
+                .get(0)).get("published"));
+    }
+
     private static String env(String callId, String sender, String dest, String conf) {
         return "{\"call_id\":\"" + callId + "\",\"party_id\":\"ADEV\",\"version\":\"1\",\"conf_id\":\"" + conf
                 + "\",\"room_id\":\"" + Mesh.ROOM + "\",\"device_id\":\"ADEV\",\"sender_session_id\":\"" + sender
