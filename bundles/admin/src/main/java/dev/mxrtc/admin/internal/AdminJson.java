@@ -126,6 +126,23 @@ final class AdminJson {
         };
     }
 
+    /** {@code {"backends": [{"service_id", "bundle": {...}, <the provider's status>, "error"?}]}} */
+    ObjectNode media(List<RuntimeView.MediaProvider> providers) {
+        ObjectNode out = mapper.createObjectNode();
+        var list = out.putArray("backends");
+        for (RuntimeView.MediaProvider p : providers) {
+            ObjectNode b = list.addObject();
+            b.put("service_id", p.serviceId());
+            b.putObject("bundle").put("id", p.bundleId()).put("symbolic_name", p.symbolicName())
+                    .put("version", p.version());
+            p.status().forEach((k, v) -> b.set(k, mapper.valueToTree(v)));
+            if (!p.error().isEmpty()) {
+                b.put("error", p.error());
+            }
+        }
+        return out;
+    }
+
     ObjectNode bundles(List<BundleInfo> bundles) {
         ObjectNode out = mapper.createObjectNode();
         ArrayNode arr = out.putArray("bundles");

@@ -24,6 +24,7 @@ import dev.mxrtc.admin.internal.AdminAuth.Verdict;
  *   GET    /bundles                   id, symbolic name, version, state
  *   GET    /services[?type=SPI]       the registered implementations of the mxrtc SPIs, by bundle
  *   GET    /stats                     counters computed from the sessions
+ *   GET    /media                     the runtime's live focus connections: peers, audio, media worker
  *   GET    /drain                     the drain flag
  *   POST   /drain                     start draining (stop accepting new participations)
  *   DELETE /drain                     stop draining
@@ -96,7 +97,7 @@ final class AdminRoutes {
                 default -> notAllowed("GET, HEAD, POST, DELETE");
             };
         }
-        if (!List.of("/", "/health", "/sessions", "/bundles", "/services", "/stats").contains(path)) {
+        if (!List.of("/", "/health", "/sessions", "/bundles", "/services", "/stats", "/media").contains(path)) {
             return notFound(path);
         }
         if (!read) {
@@ -111,6 +112,7 @@ final class AdminRoutes {
             case "/bundles" -> ok(json.bundles(view.bundles()));
             case "/services" -> services(req.query().get("type"));
             case "/stats" -> ok(json.stats(CoreSnapshot.all(view.sessions()), drain));
+            case "/media" -> ok(json.media(view.media()));
             default -> page();
         };
     }

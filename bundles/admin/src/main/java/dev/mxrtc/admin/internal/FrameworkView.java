@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -99,6 +100,53 @@ final class FrameworkView implements RuntimeView {
             return String.join(",", Arrays.stream(a).map(String::valueOf).toList());
         }
         return value.toString();
+    }
+
+    /**
+     * Asks every {@code Supplier} service marked {@code mxrtc.admin.status=media}. A JDK type on purpose: the console
+     * imports nothing of the providers' bundles, so replacing one (a focus bundle in deploy/) never refreshes it.
+     */
+    @Override
+    public List<MediaProvider> media() {
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getAllServiceReferences(Supplier.class.getName(), "(" + MEDIA_STATUS_PROPERTY + "=media)");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException("constant filter", e);
+        }
+        if (refs == null) {
+            return List.of();
+        }
+        List<MediaProvider> out = new ArrayList<>();
+        for (ServiceReference<?> ref : refs) {
+            Bundle b = ref.getBundle();
+            if (b == null) {
+                continue; // unregistered meanwhile
+            }
+            long id = (Long) ref.getProperty(Constants.SERVICE_ID);
+            Map<String, Object> status = null;
+            String error = null;
+            Object service = context.getService(ref);
+            try {
+                if (service instanceof Supplier<?> supplier && supplier.get() instanceof Map<?, ?> m) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) m;
+                    status = typed;
+                } else {
+                    error = service == null ? "the service is gone" : "the supplier did not answer a map";
+                }
+            } catch (RuntimeException e) {
+                error = e.toString();
+            } finally {
+                if (service != null) {
+                    context.ungetService(ref);
+                }
+            }
+            out.add(new MediaProvider(id, b.getBundleId(), String.valueOf(b.getSymbolicName()), b.getVersion()
+                    .toString(), status, error));
+        }
+        out.sort(Comparator.comparingLong(MediaProvider::serviceId));
+        return out;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mxrtc.admin.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.mxrtc.api.RtcSessions;
@@ -19,4 +20,26 @@ interface RuntimeView {
 
     /** @return how long the runtime (the JVM) has been up */
     long uptimeMs();
+
+    /**
+     * One media status provider: a {@code java.util.function.Supplier} service registered with
+     * {@value #MEDIA_STATUS_PROPERTY}{@code =media} (the full_mesh focus is one), and what it answered.
+     *
+     * @param status JSON-ready (maps, lists, strings, numbers, booleans); empty with {@code error} set if it failed
+     */
+    record MediaProvider(long serviceId, long bundleId, String symbolicName, String version, Map<String, Object> status,
+            String error) {
+        public MediaProvider {
+            status = status == null ? Map.of() : status;
+            error = error == null ? "" : error;
+        }
+    }
+
+    /** Service property that marks a status {@code Supplier} for {@code GET /media}. */
+    String MEDIA_STATUS_PROPERTY = "mxrtc.admin.status";
+
+    /** @return every media status provider's answer, by service id */
+    default List<MediaProvider> media() {
+        return List.of();
+    }
 }

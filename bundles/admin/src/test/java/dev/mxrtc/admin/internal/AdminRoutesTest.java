@@ -264,4 +264,57 @@ class AdminRoutesTest {
         AdminRequest logged = AdminRequest.get("/").withAuthorization("Bearer " + token);
         assertFalse(logged.toString().contains(token), "requests print without credentials");
     }
+
+    @Test
+    void mediaListsEveryStatusProviderWithItsBundle() throws Exception {
+        Map<String, Object> peer = new java.util.LinkedHashMap<>();
+        peer.put("member_id", "m-b");
+        peer.put("state", "connected");
+        peer.put("audio", Map.of("rms", 0.21, "hz", 440.2, "age_ms", 120));
+        Map<String, Object> status = Map.of("transport_type", "full_mesh",
+                "media_worker", Map.of("running", true, "pid", 4242, "restarts", 1),
+                "connections", List.of(Map.of("member_id", "m-a", "peers", List.of(peer))));
+        RuntimeView base = TestRuntime.with(core.core);
+        RuntimeView view = new RuntimeView() {
+            @Override
+            public List<BundleInfo> bundles() {
+                return base.bundles();
+            }
+
+            @Override
+            public List<ServiceInfo> services(SpiType type) {
+                return base.services(type);
+            }
+
+            @Override
+            public Optional<dev.mxrtc.api.RtcSessions> sessions() {
+                return base.sessions();
+            }
+
+            @Override
+            public long uptimeMs() {
+                return base.uptimeMs();
+            }
+
+            @Override
+            public List<MediaProvider> media() {
+                return List.of(new MediaProvider(57, 50, "dev.mxrtc.focus.fullmesh", "0.1.0", status, null),
+                        new MediaProvider(58, 51, "other", "1.0.0", Map.of(), "java.lang.IllegalStateException: x"));
+            }
+        };
+        JsonNode body = json(routes(view, "").handle(AdminRequest.get("/media")));
+        assertEquals(2, body.path("backends").size());
+        JsonNode mesh = body.path("backends").get(0);
+        assertEquals(57, mesh.path("service_id").asLong());
+        assertEquals("dev.mxrtc.focus.fullmesh", mesh.path("bundle").path("symbolic_name").asText());
+        assertEquals(4242, mesh.path("media_worker").path("pid").asLong());
+        JsonNode p = mesh.path("connections").get(0).path("peers").get(0);
+        assertEquals("connected", p.path("state").asText());
+        assertEquals(440.2, p.path("audio").path("hz").asDouble(), 1e-9);
+        assertTrue(mesh.path("error").isMissingNode());
+        assertEquals("java.lang.IllegalStateException: x", body.path("backends").get(1).path("error").asText());
+        // no provider: an empty list, not an error
+        assertEquals(0, json(routes().handle(AdminRequest.get("/media"))).path("backends").size());
+        assertEquals(405, routes().handle(AdminRequest.get("/media").withMethod("POST")).status());
+    }
 }
