@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** A clock and scheduler tests move by hand: nothing sleeps, timers run when time is advanced past them. */
-final class ManualTime implements InstantSource, Scheduler {
+public final class ManualTime implements InstantSource, Scheduler {
 
     private record Task(long at, Runnable run, boolean[] cancelled) {
     }
@@ -15,7 +15,7 @@ final class ManualTime implements InstantSource, Scheduler {
     private long now;
     private final List<Task> tasks = new ArrayList<>();
 
-    ManualTime(long start) {
+    public ManualTime(long start) {
         now = start;
     }
 
@@ -36,12 +36,12 @@ final class ManualTime implements InstantSource, Scheduler {
         return () -> cancelled[0] = true;
     }
 
-    int pending() {
+    public int pending() {
         return (int) tasks.stream().filter(t -> !t.cancelled[0]).count();
     }
 
     /** Moves time forward, running every due task at its time. */
-    void advance(long ms) {
+    public void advance(long ms) {
         long target = now + ms;
         while (true) {
             Task next = tasks.stream().filter(t -> !t.cancelled[0] && t.at <= target)
