@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +20,13 @@ import dev.mxrtc.api.spi.EncryptionScheme.Keying;
 import dev.mxrtc.api.spi.EncryptionScheme.MediaKey;
 import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.e2ee.DropReason;
+import dev.mxrtc.e2ee.EncryptedToDeviceSender;
 import dev.mxrtc.e2ee.KeyFormat;
 import dev.mxrtc.e2ee.KeySink;
 import dev.mxrtc.e2ee.KeyTransport;
 import dev.mxrtc.e2ee.ReceivedKey;
+import dev.mxrtc.e2ee.VerifiedToDevice;
+import dev.mxrtc.e2ee.VerifiedToDeviceListener;
 import dev.mxrtc.matrix.MatrixClient;
 import dev.mxrtc.matrix.SyncBatch;
 
@@ -69,6 +73,9 @@ public final class KeyDistribution implements AutoCloseable {
     private final OlmToDeviceTransport toDevice;
     private final MegolmRoomTransport roomEvents;
     private final Map<String, Joined> rooms = new ConcurrentHashMap<>();
+    private final List<VerifiedToDeviceListener> listeners = new CopyOnWriteArrayList<>();
+    /** Drops of to-device events that name no room we key (undecryptable Olm, for instance). */
+    private final Map<DropReason, Integer> unroutedDrops = new ConcurrentHashMap<>();
     /** Keys for rooms we have not joined yet (others may see our membership before we open our keying). */
     private final java.util.Deque<Map.Entry<ReceivedKey, Long>> early = new java.util.ArrayDeque<>();
 
@@ -79,7 +86,8 @@ public final class KeyDistribution implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         DeviceDirectory directory = new DeviceDirectory(client, crypto, clock, settings.minRequeryMs());
         KeySink router = new Router();
-        this.toDevice = new OlmToDeviceTransport(client, crypto, directory, router, clock, settings.stickyFormat());
+        this.toDevice = new OlmToDeviceTransport(client, crypto, directory, router, clock, settings.stickyFormat(),
+                this::handOn);
         this.roomEvents = new MegolmRoomTransport(client, crypto, directory, router, clock);
     }
 
@@ -145,6 +153,41 @@ public final class KeyDistribution implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds a receiver of the decrypted to-device events that are not keys ({@link VerifiedToDeviceListener}).
+     *
+     * @return closing it removes the listener
+     */
+    public AutoCloseable addListener(VerifiedToDeviceListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
+    }
+
+    private void handOn(VerifiedToDevice event) {
+        if (listeners.isEmpty()) {
+            LOG.debug("{}: no listener for it, dropped", event);
+            return;
+        }
+        for (VerifiedToDeviceListener l : listeners) {
+            try {
+                l.received(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a to-device listener failed on {}", event, e);
+            }
+        }
+    }
+
+    /** Encrypts one to-device event for one device and sends it (see {@link EncryptedToDeviceSender#send}). */
+    public EncryptedToDeviceSender.Outcome sendEncrypted(String userId, String deviceId, String type,
+            String contentJson, String txnId) {
+        return toDevice.sendEvent(userId, deviceId, type, contentJson, txnId);
+    }
+
+    /** @return drops of to-device events that were not tied to a room we key (e.g. undecryptable Olm) */
+    public Map<DropReason, Integer> unroutedDrops() {
+        return Map.copyOf(unroutedDrops);
+    }
+
     /** @return drops per reason in the room, for metrics and tests */
     public Map<DropReason, Integer> drops(String roomId) {
         return Optional.ofNullable(rooms.get(roomId)).map(j -> j.gate().drops()).orElse(Map.of());
@@ -207,7 +250,8 @@ public final class KeyDistribution implements AutoCloseable {
             } else if (rooms.size() == 1) {
                 rooms.values().iterator().next().gate().dropped(roomId, sender, reason, detail);
             } else {
-                LOG.warn("media key from {} dropped: {} ({})", sender, reason, detail);
+                unroutedDrops.merge(reason, 1, Integer::sum);
+                LOG.warn("to-device event from {} dropped: {} ({})", sender, reason, detail);
             }
         }
     }

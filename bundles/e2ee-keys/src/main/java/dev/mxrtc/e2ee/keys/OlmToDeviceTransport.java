@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -20,10 +21,12 @@ import dev.mxrtc.crypto.DecryptedToDevice;
 import dev.mxrtc.crypto.Device;
 import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.e2ee.DropReason;
+import dev.mxrtc.e2ee.EncryptedToDeviceSender;
 import dev.mxrtc.e2ee.KeyFormat;
 import dev.mxrtc.e2ee.KeySink;
 import dev.mxrtc.e2ee.KeyTransport;
 import dev.mxrtc.e2ee.ReceivedKey;
+import dev.mxrtc.e2ee.VerifiedToDevice;
 import dev.mxrtc.matrix.MatrixClient;
 import dev.mxrtc.matrix.SyncBatch;
 import dev.mxrtc.matrix.ToDeviceEvent;
@@ -38,7 +41,9 @@ import dev.mxrtc.matrix.ToDeviceEvent;
  * <p>Receive (from {@link #onSync}): every {@code m.room.encrypted} to-device event is decrypted exactly once here
  * (Olm decryption consumes message keys), so this class is also where {@code m.room_key} reaches {@link DeviceCrypto}.
  * A key is handed on only when the Curve25519 key that the Olm session proved belongs, per {@code /keys/query}, to
- * the sender user's device that the content claims. Key events that arrive in the clear are dropped.
+ * the sender user's device that the content claims. Key events that arrive in the clear are dropped. Decrypted
+ * events that are neither keys nor {@code m.room_key} go to {@code others} once their sender device is proven the
+ * same way ({@link VerifiedToDevice}); {@link #sendEvent} is the way out for them.
  */
 final class OlmToDeviceTransport implements KeyTransport {
 
@@ -51,13 +56,15 @@ final class OlmToDeviceTransport implements KeyTransport {
     private final KeySink sink;
     private final Clock clock;
     private final Function<Member, KeyFormat> formatFor;
+    private final Consumer<VerifiedToDevice> others;
 
     /**
      * @param stickyFormat what sticky (MSC4143) members are sent: matrix-js-sdk 43 sends {@link KeyFormat#JS_SDK_TO_DEVICE}
      *        in both modes, so that is the default; {@link KeyFormat#MSC4143_TO_DEVICE} follows the MSC
      */
     OlmToDeviceTransport(MatrixClient client, DeviceCrypto crypto, DeviceDirectory directory, KeySink sink, Clock clock,
-            KeyFormat stickyFormat) {
+            KeyFormat stickyFormat, Consumer<VerifiedToDevice> others) {
+        this.others = Objects.requireNonNull(others, "others");
         this.client = Objects.requireNonNull(client, "client");
         this.crypto = Objects.requireNonNull(crypto, "crypto");
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -152,7 +159,7 @@ final class OlmToDeviceTransport implements KeyTransport {
         }
         Optional<KeyFormat> format = KeyFormat.toDevice(decrypted.type());
         if (format.isEmpty()) {
-            LOG.debug("to-device {} from {}: not a key event, ignored", decrypted.type(), event.sender());
+            handOn(decrypted);
             return;
         }
         KeyCodec.Parsed parsed;
@@ -184,6 +191,58 @@ final class OlmToDeviceTransport implements KeyTransport {
             sink.received(new ReceivedKey(parsed.roomId(), event.sender(), deviceId, parsed.memberId(), key, sentTs,
                     format.get()));
         }
+    }
+
+    /** A decrypted event that is not a key: to {@code others}, once its sender device is proven. */
+    private void handOn(DecryptedToDevice decrypted) {
+        Optional<Device> device = authenticate(decrypted);
+        if (device.isEmpty()) {
+            LOG.warn("to-device {} from {} dropped: its Olm sender key matches no device of the sender in /keys/query",
+                    decrypted.type(), decrypted.sender());
+            return;
+        }
+        String deviceId = device.get().deviceId();
+        if (decrypted.senderDevice() != null && !decrypted.senderDevice().equals(deviceId)) {
+            LOG.warn("to-device {} from {} dropped: the Olm payload names device {}, the Olm key is device {}",
+                    decrypted.type(), decrypted.sender(), decrypted.senderDevice(), deviceId);
+            return;
+        }
+        if (decrypted.sender().equals(crypto.userId()) && deviceId.equals(crypto.deviceId())) {
+            LOG.warn("to-device {} from our own device dropped", decrypted.type());
+            return;
+        }
+        LOG.debug("to-device {} from {}/{} decrypted, handed on", decrypted.type(), decrypted.sender(), deviceId);
+        others.accept(new VerifiedToDevice(crypto.userId(), crypto.deviceId(), decrypted.sender(), deviceId,
+                decrypted.senderKey(), decrypted.type(), decrypted.contentJson()));
+    }
+
+    /** Encrypts one event for one device (session started when needed) and sends it; see {@link EncryptedToDeviceSender}. */
+    EncryptedToDeviceSender.Outcome sendEvent(String userId, String deviceId, String type, String contentJson,
+            String txnId) {
+        Optional<Device> device;
+        try {
+            device = directory.device(userId, deviceId);
+        } catch (RuntimeException e) {
+            return new EncryptedToDeviceSender.Failed("keys/query for " + userId + " failed: " + e.getMessage());
+        }
+        if (device.isEmpty()) {
+            return new EncryptedToDeviceSender.NoDeviceKeys("keys/query lists no keys for " + userId + "/" + deviceId);
+        }
+        String encrypted;
+        try {
+            directory.ensureSession(device.get());
+            encrypted = crypto.encryptToDevice(device.get(), type, contentJson);
+        } catch (CryptoException | RuntimeException e) {
+            return new EncryptedToDeviceSender.Failed("cannot encrypt " + type + " for " + userId + "/" + deviceId
+                    + ": " + e.getMessage());
+        }
+        try {
+            client.sendToDevice(ENCRYPTED, Map.of(userId, Map.of(deviceId, encrypted)), Optional.ofNullable(txnId));
+        } catch (RuntimeException e) {
+            return new EncryptedToDeviceSender.Failed("sendToDevice failed: " + e.getMessage());
+        }
+        LOG.debug("sent {} Olm-encrypted to {}/{}", type, userId, deviceId);
+        return new EncryptedToDeviceSender.Sent();
     }
 
     /** The sender's device whose Curve25519 (proved by Olm) and Ed25519 (claimed in the payload) keys both match. */

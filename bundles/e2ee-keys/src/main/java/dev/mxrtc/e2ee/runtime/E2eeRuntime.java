@@ -25,6 +25,8 @@ import dev.mxrtc.api.SlotId;
 import dev.mxrtc.api.spi.EncryptionScheme;
 import dev.mxrtc.api.spi.EncryptionScheme.Keying;
 import dev.mxrtc.crypto.DeviceCrypto;
+import dev.mxrtc.e2ee.EncryptedToDeviceSender;
+import dev.mxrtc.e2ee.VerifiedToDeviceListener;
 import dev.mxrtc.e2ee.keys.KeyDistribution;
 import dev.mxrtc.matrix.MatrixClient;
 import dev.mxrtc.matrix.SyncBatch;
@@ -238,6 +240,38 @@ public final class E2eeRuntime implements RtcSessionListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Adds a receiver of the account's Olm-decrypted to-device events that are not media keys (decrypted here once).
+     *
+     * @return closing it removes the listener
+     */
+    public AutoCloseable addListener(VerifiedToDeviceListener listener) {
+        return keys.addListener(listener);
+    }
+
+    /** @return the account's encrypt-and-send service (refuses once this runtime is closed) */
+    public EncryptedToDeviceSender sender() {
+        return new EncryptedToDeviceSender() {
+            @Override
+            public String userId() {
+                return client.userId();
+            }
+
+            @Override
+            public String deviceId() {
+                return client.deviceId();
+            }
+
+            @Override
+            public Outcome send(String userId, String deviceId, String type, String contentJson, String txnId) {
+                if (closed.get()) {
+                    return new Failed("the E2EE runtime of " + client.userId() + " is closed");
+                }
+                return keys.sendEncrypted(userId, deviceId, type, contentJson, txnId);
+            }
+        };
     }
 
     /** @return the key distribution (drop counts for metrics and tests) */

@@ -29,7 +29,9 @@ import dev.mxrtc.crypto.CryptoException;
 import dev.mxrtc.crypto.DeviceCrypto;
 import dev.mxrtc.crypto.OlmFactory;
 import dev.mxrtc.crypto.store.H2CryptoStore;
+import dev.mxrtc.e2ee.EncryptedToDeviceSender;
 import dev.mxrtc.e2ee.KeyFormat;
+import dev.mxrtc.e2ee.VerifiedToDeviceListener;
 import dev.mxrtc.e2ee.keys.KeyDistribution;
 import dev.mxrtc.matrix.MatrixClient;
 
@@ -38,11 +40,15 @@ import dev.mxrtc.matrix.MatrixClient;
  * filter selects, a {@link DeviceCrypto} kept in the crypto store, a {@link KeyDistribution} fed by the client's
  * sync batches, and the core's session events (this component is an {@link RtcSessionListener}). Scheme services
  * are looked up by {@value EncryptionScheme#TYPE_PROPERTY} when our device joins a session.
+ *
+ * <p>It is also the account's {@link EncryptedToDeviceSender} service (users compare its {@code userId()} and
+ * {@code deviceId()} with their account) and hands the decrypted to-device events that are not keys to every
+ * {@link VerifiedToDeviceListener} service (whiteboard).
  */
 @Component(configurationPid = E2eeRuntimeComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = RtcSessionListener.class)
+        immediate = true, service = {RtcSessionListener.class, EncryptedToDeviceSender.class})
 @Designate(ocd = E2eeRuntimeComponent.Config.class)
-public final class E2eeRuntimeComponent implements RtcSessionListener {
+public final class E2eeRuntimeComponent implements RtcSessionListener, EncryptedToDeviceSender {
 
     public static final String PID = "dev.mxrtc.e2ee.runtime";
 
@@ -78,6 +84,8 @@ public final class E2eeRuntimeComponent implements RtcSessionListener {
     private final Map<String, EncryptionScheme> schemes = new ConcurrentHashMap<>();
     private final H2CryptoStore store;
     private final E2eeRuntime runtime;
+    private final Map<VerifiedToDeviceListener, AutoCloseable> listeners = new ConcurrentHashMap<>();
+    private final EncryptedToDeviceSender sender;
 
     @Activate
     public E2eeRuntimeComponent(BundleContext context, Config config,
@@ -92,6 +100,7 @@ public final class E2eeRuntimeComponent implements RtcSessionListener {
         } finally {
             java.util.Arrays.fill(key, (byte) 0);
         }
+        E2eeRuntime started = null;
         try {
             DeviceCrypto crypto = store.openDevice(client.userId(), client.deviceId());
             KeyDistribution.Settings d = KeyDistribution.Settings.defaults();
@@ -99,11 +108,16 @@ public final class E2eeRuntimeComponent implements RtcSessionListener {
                     sessions::slot, Clock.systemUTC(), new E2eeRuntime.Settings(config.default__scheme(),
                             config.one__time__keys(), new KeyDistribution.Settings(KeyFormat.valueOf(config.sticky__format()),
                                     config.send__room__events(), d.maxBuffered(), d.bufferExpiryMs(), d.minRequeryMs())));
+            started = runtime;
             runtime.start();
             for (String room : sessions.rooms()) {
                 runtime.sessionsNow(sessions.sessions(room));
             }
+            this.sender = runtime.sender();
         } catch (CryptoException | RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
             store.close();
             throw e;
         }
@@ -130,6 +144,37 @@ public final class E2eeRuntimeComponent implements RtcSessionListener {
 
     void removeScheme(EncryptionScheme scheme, Map<String, Object> properties) {
         schemes.values().removeIf(s -> s == scheme);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(VerifiedToDeviceListener listener) {
+        listeners.put(listener, runtime.addListener(listener));
+    }
+
+    void removeListener(VerifiedToDeviceListener listener) {
+        AutoCloseable registration = listeners.remove(listener);
+        if (registration != null) {
+            try {
+                registration.close();
+            } catch (Exception e) {
+                LOG.debug("removing a to-device listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String userId() {
+        return sender.userId();
+    }
+
+    @Override
+    public String deviceId() {
+        return sender.deviceId();
+    }
+
+    @Override
+    public Outcome send(String userId, String deviceId, String type, String contentJson, String txnId) {
+        return sender.send(userId, deviceId, type, contentJson, txnId);
     }
 
     @Override
