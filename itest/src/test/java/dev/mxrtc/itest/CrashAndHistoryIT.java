@@ -1,5 +1,7 @@
 package dev.mxrtc.itest;
 
+import dev.mxrtc.testsupport.ForkedRuntime;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -74,7 +76,7 @@ public class CrashAndHistoryIT {
     @Test
     public void historyOfAJsSdkCallAndTheRuntimesMemberGoneAfterSigkill() throws Exception {
         JsPeer.interopDir();
-        runtime = ForkedRuntime.copy("crash");
+        runtime = ForkedRuntime.copy(MxrtcOptions.dist(), MxrtcOptions.workDir("crash"));
         int hsPort = ForkedRuntime.freePort();
         String hs = "http://127.0.0.1:" + hsPort;
         homeserver = runtime.background("homeserver", "homeserver", "--port", Integer.toString(hsPort), "--data-dir",

@@ -1,5 +1,7 @@
 package dev.mxrtc.itest;
 
+import dev.mxrtc.testsupport.ForkedRuntime;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;

@@ -1,5 +1,7 @@
 package dev.mxrtc.itest;
 
+import dev.mxrtc.testsupport.ForkedRuntime;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,7 @@
 package dev.mxrtc.itest;
 
+import dev.mxrtc.testsupport.ForkedRuntime;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -64,7 +66,7 @@ public class RuntimeInteropIT {
     @Test
     public void jsSdkClientsAndTheMxrtcAccountOnTheRuntimesHomeserver() throws Exception {
         JsPeer.interopDir(); // fail early, before starting anything, if matrix-js-sdk is not installed
-        runtime = ForkedRuntime.copy("interop");
+        runtime = ForkedRuntime.copy(MxrtcOptions.dist(), MxrtcOptions.workDir("interop"));
         int port = ForkedRuntime.freePort();
         String base = "http://127.0.0.1:" + port;
         long t0 = System.nanoTime();

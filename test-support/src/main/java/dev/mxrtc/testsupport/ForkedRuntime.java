@@ -1,4 +1,4 @@
-package dev.mxrtc.itest;
+package dev.mxrtc.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +15,12 @@ import java.util.stream.Stream;
 
 /**
  * A temp copy of the real runtime ({@code distribution/target/mxrtc}) driven through its own {@code bin/mxrtc},
- * with this JVM's Java. {@link #close()} stops it if it still runs.
+ * with this JVM's Java. {@link #close()} stops it if it still runs. Shared by {@code itest} and {@code itest-media}.
  */
-final class ForkedRuntime implements AutoCloseable {
+public final class ForkedRuntime implements AutoCloseable {
 
     /** What a {@code bin/mxrtc} command printed and returned. */
-    record Result(int code, String out, String err) {
+    public record Result(int code, String out, String err) {
     }
 
     private final Path home;
@@ -29,10 +29,14 @@ final class ForkedRuntime implements AutoCloseable {
         this.home = home;
     }
 
-    /** Copies the distribution into a fresh directory under the itest work directory. */
-    static ForkedRuntime copy(String name) throws IOException {
-        Path home = MxrtcOptions.workDir(name).resolve("mxrtc");
-        Path dist = MxrtcOptions.dist();
+    /**
+     * Copies the distribution into {@code workDir/mxrtc}, without a run's state (data/, log/, run/).
+     *
+     * @param dist the built runtime, e.g. {@code distribution/target/mxrtc}
+     * @param workDir a fresh directory of the test; logs of {@link #background} go here too
+     */
+    public static ForkedRuntime copy(Path dist, Path workDir) throws IOException {
+        Path home = workDir.resolve("mxrtc");
         try (Stream<Path> files = Files.walk(dist)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 if (ForkedRuntime.isState(dist.relativize(p))) {
@@ -49,20 +53,20 @@ final class ForkedRuntime implements AutoCloseable {
         return new ForkedRuntime(home);
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
-    Path log() {
+    public Path log() {
         return home.resolve("log/mxrtc.log");
     }
 
-    String logText() {
+    public String logText() {
         return read(log());
     }
 
     /** Runs bin/mxrtc; extra "K=V" arguments after the command become environment. */
-    Result mxrtc(Duration max, String command, String... args) throws IOException, InterruptedException {
+    public Result mxrtc(Duration max, String command, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/mxrtc").toString(), command));
         ProcessBuilder pb = new ProcessBuilder();
         for (String a : args) {
@@ -91,7 +95,16 @@ final class ForkedRuntime implements AutoCloseable {
      * Starts {@code bin/mxrtc command args...} in the background (e.g. {@code homeserver}); its output goes to
      * {@code <name>.log} beside the runtime. The caller stops it ({@link Process#destroy()} is SIGTERM).
      */
-    Process background(String name, String command, String... args) throws IOException {
+    public Process background(String name, String command, String... args) throws IOException {
+        return background(name, java.util.Map.of(), command, args);
+    }
+
+    /**
+     * As {@link #background(String, String, String...)}, with more environment (e.g. {@code MXRTC_HTTP_PORT}); for
+     * {@code run}, the process is the runtime's JVM itself ({@code bin/mxrtc run} execs it).
+     */
+    public Process background(String name, java.util.Map<String, String> env, String command, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/mxrtc").toString(), command));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -99,6 +112,7 @@ final class ForkedRuntime implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("MXRTC_OPTS");
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -109,13 +123,16 @@ final class ForkedRuntime implements AutoCloseable {
         }
     }
 
-    /** @return whether {@code relative} (to the runtime's home) is a run's state rather than the distribution */
-    static boolean isState(Path relative) {
-        return relative.getNameCount() > 0 && java.util.Set.of("data", "log", "run", "deploy")
+    /**
+     * @return whether {@code relative} (to the runtime's home) is a run's state rather than the distribution
+     *         ({@code deploy/} is the distribution's: it ships the swappable bundles)
+     */
+    public static boolean isState(Path relative) {
+        return relative.getNameCount() > 0 && java.util.Set.of("data", "log", "run")
                 .contains(relative.getName(0).toString());
     }
 
-    static String read(Path p) {
+    public static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -123,7 +140,7 @@ final class ForkedRuntime implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
