@@ -38,6 +38,7 @@ public final class Homeserver implements AutoCloseable {
     private final Database db;
     private final DelayedEvents delayed;
     private final MatrixServlet servlet;
+    private final StreamNotifier notifier;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Homeserver(HomeserverConfig config, Clock clock) {
@@ -48,6 +49,7 @@ public final class Homeserver implements AutoCloseable {
             throw new UncheckedIOException("Cannot create data directory " + config.dataDir(), e);
         }
         StreamNotifier notifier = new StreamNotifier();
+        this.notifier = notifier;
         this.db = new Database(config.dataDir(), notifier::advance);
         notifier.advance(db.position(), Optional.empty());
         Ids ids = new Ids(config.serverName());
@@ -74,6 +76,9 @@ public final class Homeserver implements AutoCloseable {
 
     /** The servlet serving {@code /_matrix/*} and {@code /.well-known/matrix/*}. */
     public MatrixServlet servlet() { return servlet; }
+
+    /** The long-poll notifier (tests: whether a {@code /sync} is waiting). */
+    public StreamNotifier notifier() { return notifier; }
 
     @Override
     public void close() {

@@ -23,9 +23,18 @@ final class TestServer implements AutoCloseable {
     final String base;
 
     TestServer(HomeserverConfig config) throws Exception {
-        this.main = new HomeserverMain(config, "127.0.0.1", 0);
+        this(config, null);
+    }
+
+    /** @param idleTimeout Jetty's connection idle timeout (null: its default) */
+    TestServer(HomeserverConfig config, Duration idleTimeout) throws Exception {
+        this.main = new HomeserverMain(config, "127.0.0.1", 0, idleTimeout);
         this.base = "http://127.0.0.1:" + main.port();
     }
+
+    int port() { return main.port(); }
+
+    Homeserver homeserver() { return main.homeserver(); }
 
     static TestServer start(Path dataDir) throws Exception {
         return new TestServer(HomeserverConfig.defaults(SERVER_NAME, dataDir));

@@ -81,4 +81,15 @@ public final class StreamNotifier {
             lock.unlock();
         }
     }
+
+    /** How many requests of {@code userId} are waiting right now (tests and diagnostics). */
+    public int waiting(String userId) {
+        lock.lock();
+        try {
+            Waiters w = waiting.get(userId);
+            return w == null ? 0 : w.count;
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -49,30 +49,61 @@ public final class MatrixServlet extends HttpServlet {
         resp.setHeader("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization");
         String method = req.getMethod();
         if ("OPTIONS".equals(method)) {
-            writeJson(resp, 200, Json.object());
+            answer(method, req, resp, 200, Json.object(), false);
             return;
         }
+        Object result;
         try {
-            Object result = dispatch(method, req);
-            if (result instanceof Router.Reply reply) writeJson(resp, reply.status(), reply.body());
-            else writeJson(resp, 200, (JsonNode) result);
+            result = dispatch(method, req);
         } catch (MatrixError e) {
             // refused before (or while) reading the body, e.g. 401 on a PUT: read what is left of it so the
             // connection stays usable for the client's next request instead of being closed under it
             discardBody(req);
-            writeError(resp, e);
+            answer(method, req, resp, e.status(), errorBody(e), e.status() == 413);
+            return;
+        } catch (ClientGone e) {
+            LOG.debug("Client went away while sending {} {}: {}", method, req.getRequestURI(), e.getCause().toString());
+            return;
         } catch (InterruptedException e) {
             // a long poll (/sync) cut short because the HTTP server is stopping: not a server error
             Thread.currentThread().interrupt();
             LOG.debug("Interrupted {} {} (server stopping)", method, req.getRequestURI());
-            try {
-                writeError(resp, new MatrixError(503, "M_UNKNOWN", "Server is stopping"));
-            } catch (IOException gone) {
-                LOG.debug("No answer to the interrupted request: {}", gone.toString());
-            }
+            answer(method, req, resp, 503, errorBody(new MatrixError(503, "M_UNKNOWN", "Server is stopping")), false);
+            return;
         } catch (Exception e) {
             LOG.error("Internal error on {} {}", method, req.getRequestURI(), e);
-            writeError(resp, new MatrixError(500, "M_UNKNOWN", "Internal server error"));
+            answer(method, req, resp, 500, errorBody(new MatrixError(500, "M_UNKNOWN", "Internal server error")), false);
+            return;
+        }
+        if (result instanceof Router.Reply reply) answer(method, req, resp, reply.status(), reply.body(), false);
+        else answer(method, req, resp, 200, (JsonNode) result, false);
+    }
+
+    /**
+     * Writes the answer. A client that went away in the meantime (closed or reset the connection, or stopped reading
+     * until the connector's idle timeout cut the write) is the client's business, not a server error: DEBUG, like a
+     * long poll cut by a stop. Before this, such a write failure fell into the handler's catch-all and was logged as an
+     * ERROR "Internal error" (seen with long-polling /sync clients killed mid-answer).
+     */
+    private static void answer(String method, HttpServletRequest req, HttpServletResponse resp, int status,
+            JsonNode body, boolean closeAfter) {
+        try {
+            // the refused body may not have been read to its end: the connection cannot carry another request, and
+            // a client that pooled it would send its next request into a closed socket
+            if (closeAfter) resp.setHeader("Connection", "close");
+            writeJson(resp, status, body);
+        } catch (IOException e) {
+            LOG.debug("Client went away before the answer to {} {} was written: {}", method, req.getRequestURI(),
+                    e.toString());
+        }
+    }
+
+    /** The request body could not be read because the client went away (closed, reset, or stalled the upload). */
+    private static final class ClientGone extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ClientGone(IOException cause) {
+            super(cause);
         }
     }
 
@@ -91,7 +122,12 @@ public final class MatrixServlet extends HttpServlet {
         };
         Map<String, String> query = parseQuery(req.getQueryString());
         Caller caller = authenticate(found.route().auth(), req, query);
-        byte[] body = readBody(req);
+        byte[] body;
+        try {
+            body = readBody(req);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
         return found.route().handler().handle(new ApiRequest(method, found.params(), query, body, caller));
     }
 
@@ -185,17 +221,12 @@ public final class MatrixServlet extends HttpServlet {
         }
     }
 
-    private static void writeError(HttpServletResponse resp, MatrixError e) throws IOException {
+    private static ObjectNode errorBody(MatrixError e) {
         ObjectNode body = Json.object();
         body.put("errcode", e.errcode());
         body.put("error", e.getMessage());
         e.extra().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
-        if (e.status() == 413) {
-            // the refused body may not have been read to its end: the connection cannot carry another request, and
-            // a client that pooled it would send its next request into a closed socket
-            resp.setHeader("Connection", "close");
-        }
-        writeJson(resp, e.status(), body);
+        return body;
     }
 
     private static void writeJson(HttpServletResponse resp, int status, JsonNode body) throws IOException {

@@ -8,6 +8,7 @@ import dev.mxrtc.homeserver.http.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,14 @@ public final class HomeserverMain implements AutoCloseable {
     private final Homeserver homeserver;
 
     public HomeserverMain(HomeserverConfig config, String bind, int port) throws Exception {
+        this(config, bind, port, null);
+    }
+
+    /**
+     * @param idleTimeout how long a connection may sit without I/O (also: how long a write to a client that stopped
+     *                    reading may block) before Jetty cuts it; null = Jetty's default (30 s)
+     */
+    public HomeserverMain(HomeserverConfig config, String bind, int port, Duration idleTimeout) throws Exception {
         this.homeserver = new Homeserver(config, Clock.systemUTC());
         // Every long-polling /sync holds its request thread while it waits: with Jetty's default pool (200 threads)
         // 200 syncing clients starved every other request (the load benchmark measured seconds of queueing). Virtual
@@ -44,6 +53,7 @@ public final class HomeserverMain implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(bind);
         connector.setPort(port);
+        if (idleTimeout != null) connector.setIdleTimeout(idleTimeout.toMillis());
         // state keys such as "_@alice:hs_DEV" arrive percent-encoded; allow encoded separators in segments
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
                 .setUriCompliance(UriCompliance.UNSAFE);
