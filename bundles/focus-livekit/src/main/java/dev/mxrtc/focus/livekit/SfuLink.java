@@ -84,6 +84,11 @@ final class SfuLink implements SignalListener {
     private String announcedCid;
     private String pendingCid;
     private String heldOffer;
+    // candidates wait for the description they belong to (libwebrtc may report them first)
+    private final java.util.List<String> heldCandidates = new java.util.ArrayList<>();
+    private final java.util.List<String> heldSubscriberCandidates = new java.util.ArrayList<>();
+    private boolean publisherOfferSent;
+    private boolean subscriberAnswerSent;
     private double toneHz;
     private boolean closed;
 
@@ -139,6 +144,7 @@ final class SfuLink implements SignalListener {
     public void onResumed(ReconnectResponse reconnect) {
         LOG.info("LiveKit {}: signalling resumed; publisher {}", name, publisherState);
         if (publisher != null && publisherState != PeerState.CONNECTED) {
+            newPublisherConnection();
             publisher.reconnect(); // stands in for an ICE restart: a fresh offer
         }
     }
@@ -149,6 +155,8 @@ final class SfuLink implements SignalListener {
             LOG.warn("LiveKit {}: subscriber offer before the join; ignored", name);
             return;
         }
+        subscriberAnswerSent = false; // a new offer (re-offer after a resume): its answer comes first
+        heldSubscriberCandidates.clear();
         subscriber.setRemoteDescription(new SessionDescription(SessionDescription.Type.OFFER, offer.getSdp()));
     }
 
@@ -198,6 +206,14 @@ final class SfuLink implements SignalListener {
         }
     }
 
+    /** The publisher is about to make a new connection (and offer): its candidates wait for that offer. */
+    private void newPublisherConnection() {
+        publisherState = PeerState.NEW;
+        publisherOfferSent = false;
+        heldOffer = null;
+        heldCandidates.clear();
+    }
+
     private void closePeers() {
         for (Peer p : new Peer[] {publisher, subscriber}) {
             if (p != null) {
@@ -211,6 +227,10 @@ final class SfuLink implements SignalListener {
         publisher = null;
         subscriber = null;
         heldOffer = null;
+        heldCandidates.clear();
+        heldSubscriberCandidates.clear();
+        publisherOfferSent = false;
+        subscriberAnswerSent = false;
     }
 
     private void onLocalOffer(String sdp) {
@@ -237,9 +257,13 @@ final class SfuLink implements SignalListener {
     private void sendHeldOffer() {
         String sdp = heldOffer;
         heldOffer = null;
-        if (sdp != null) {
-            signal.sendOffer(sdp);
+        if (sdp == null) {
+            return;
         }
+        signal.sendOffer(sdp);
+        publisherOfferSent = true;
+        heldCandidates.forEach(c -> signal.sendTrickle(SignalTarget.PUBLISHER, c)); // they follow their offer
+        heldCandidates.clear();
     }
 
     /** The events of one generation of peers; older generations' events are dropped. */
@@ -271,14 +295,25 @@ final class SfuLink implements SignalListener {
                     onLocalOffer(d.sdp());
                 } else if (!isPublisher && d.type() == SessionDescription.Type.ANSWER) {
                     signal.sendAnswer(d.sdp());
+                    subscriberAnswerSent = true;
+                    heldSubscriberCandidates.forEach(c -> signal.sendTrickle(SignalTarget.SUBSCRIBER, c));
+                    heldSubscriberCandidates.clear();
                 }
             });
         }
 
         @Override
         public void onLocalCandidate(IceCandidate c) {
-            onActor(() -> signal.sendTrickle(isPublisher ? SignalTarget.PUBLISHER : SignalTarget.SUBSCRIBER,
-                    candidateInit(c)));
+            onActor(() -> {
+                if (isPublisher && !publisherOfferSent) {
+                    heldCandidates.add(candidateInit(c));
+                } else if (!isPublisher && !subscriberAnswerSent) {
+                    heldSubscriberCandidates.add(candidateInit(c));
+                } else {
+                    signal.sendTrickle(isPublisher ? SignalTarget.PUBLISHER : SignalTarget.SUBSCRIBER,
+                            candidateInit(c));
+                }
+            });
         }
 
         @Override
@@ -290,6 +325,7 @@ final class SfuLink implements SignalListener {
                     if (s == PeerState.CONNECTED) {
                         events.onPublisherConnected(SfuLink.this);
                     } else if (s == PeerState.FAILED) {
+                        newPublisherConnection();
                         publisher.reconnect();
                     }
                 } else if (s == PeerState.FAILED) {
@@ -316,7 +352,7 @@ final class SfuLink implements SignalListener {
                 LOG.info("LiveKit {}: media worker restarted; {} renegotiates", name,
                         isPublisher ? "publisher" : "subscriber");
                 if (isPublisher) {
-                    publisherState = PeerState.NEW; // it offers again by itself
+                    newPublisherConnection(); // it offers again by itself
                 } else {
                     signal.resume(ReconnectReason.RR_SUBSCRIBER_FAILED);
                 }

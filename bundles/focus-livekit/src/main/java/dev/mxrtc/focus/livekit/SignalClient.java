@@ -96,6 +96,7 @@ public final class SignalClient implements AutoCloseable {
     private long pingTimeoutMs;
     private long lastPongAt;
     private ScheduledFuture<?> pinger;
+    private final java.util.List<SignalRequest> queued = new java.util.ArrayList<>();
 
     /**
      * @param actor a single-threaded scheduler that owns this client (the caller shuts it down)
@@ -189,6 +190,8 @@ public final class SignalClient implements AutoCloseable {
         actor.execute(() -> {
             if (state == State.JOINED && socket != null) {
                 sendNow(request);
+            } else if (state == State.RESUMING) {
+                queued.add(request); // as LiveKit's clients do: sent once resumed, dropped on a full reconnect
             } else {
                 LOG.debug("LiveKit signal: dropping {} in state {}", request.getMessageCase(), state);
             }
@@ -302,6 +305,7 @@ public final class SignalClient implements AutoCloseable {
         switch (response.getMessageCase()) {
             case JOIN -> {
                 boolean full = state == State.RECONNECTING;
+                queued.clear();
                 participantSid = response.getJoin().getParticipant().getSid();
                 pingIntervalMs = response.getJoin().getPingInterval() * 1000L;
                 pingTimeoutMs = response.getJoin().getPingTimeout() * 1000L;
@@ -314,6 +318,8 @@ public final class SignalClient implements AutoCloseable {
                 attempts = 0;
                 moveTo(State.JOINED);
                 startPinging(generation);
+                queued.forEach(this::sendNow);
+                queued.clear();
                 listener.onResumed(response.getReconnect());
             }
             case OFFER -> listener.onOffer(response.getOffer());
