@@ -20,6 +20,21 @@ public interface MediaEngine {
      */
     Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener);
 
+    /**
+     * Like {@link #createPeer(String, PeerRole, PeerListener)} with a choice of media sections: with
+     * {@link MediaOptions#video()} the first offer already has a video section, so both sides can publish video at
+     * any time without renegotiating. The default implementation supports audio/data only.
+     *
+     * @throws UnsupportedOperationException if video is asked of an engine without video
+     * @since 0.2
+     */
+    default Peer createPeer(String id, PeerRole role, MediaOptions media, PeerListener listener) {
+        if (media.video()) {
+            throw new UnsupportedOperationException("this media engine has no video");
+        }
+        return createPeer(id, role, media.audio(), listener);
+    }
+
     void addWorkerListener(WorkerListener listener);
 
     void removeWorkerListener(WorkerListener listener);

@@ -30,6 +30,48 @@ public interface Peer extends AutoCloseable {
      */
     void publishAudioOf(String fromPeerId);
 
+    /**
+     * Publish a generated video pattern (replacing any published before). On an {@link PeerRole#OFFERER} whose
+     * connection has no video section yet this adds one and renegotiates (a new offer through
+     * {@link PeerListener#onLocalDescription}). An answerer sends video on the video section the offerer offered; when
+     * there is none yet, frames start as soon as the offerer offers video. Survives media process restarts.
+     *
+     * @since 0.2
+     */
+    default void publishVideo(VideoPattern pattern) {
+        throw new UnsupportedOperationException("this peer has no video");
+    }
+
+    /**
+     * Stop sending video. An offerer also sets its video section to receive-only and renegotiates; an answerer just
+     * stops sending frames.
+     *
+     * @since 0.2
+     */
+    default void stopVideo() {
+        throw new UnsupportedOperationException("this peer has no video");
+    }
+
+    /**
+     * Deliver decoded remote video frames to {@link PeerListener#onVideoFrame} at most {@code maxFramesPerSecond}
+     * times a second (1..30); 0 turns it off (the default). Each 320x180 frame is ~86 kB raw, ~115 kB on the IPC.
+     *
+     * @since 0.2
+     */
+    default void receiveVideoFrames(int maxFramesPerSecond) {
+        throw new UnsupportedOperationException("this peer has no video");
+    }
+
+    /**
+     * Deliver the decoded remote audio to {@link PeerListener#onAudioFrame} in 100 ms blocks of mono 16-bit PCM; off
+     * by default (it costs ~128 kB/s of IPC per peer).
+     *
+     * @since 0.2
+     */
+    default void receiveAudioFrames(boolean on) {
+        throw new UnsupportedOperationException("this peer does not deliver PCM");
+    }
+
     /** Send text on the data channel (reliable, ordered). */
     void send(String text);
 

@@ -26,6 +26,31 @@ public interface PeerListener {
     default void onAudio(AudioLevel level) {
     }
 
+    /**
+     * About twice a second while remote video frames arrive, and once with 0 fps after they stopped.
+     *
+     * @since 0.2
+     */
+    default void onVideo(VideoLevel level) {
+    }
+
+    /**
+     * A decoded remote video frame, only after {@link Peer#receiveVideoFrames(int)} and at most at the rate asked.
+     *
+     * @since 0.2
+     */
+    default void onVideoFrame(I420Frame frame) {
+    }
+
+    /**
+     * Decoded remote audio, mono 16-bit, in blocks of about 100 ms; only after {@link Peer#receiveAudioFrames}. The
+     * array is the listener's to keep.
+     *
+     * @since 0.2
+     */
+    default void onAudioFrame(short[] pcm, int sampleRate) {
+    }
+
     default void onError(String operation, String message) {
     }
 

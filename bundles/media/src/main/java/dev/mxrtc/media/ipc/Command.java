@@ -17,11 +17,16 @@ public sealed interface Command {
 
     /**
      * A new peer connection (replacing any with the same id); the offerer creates the data channel and the offer.
-     * Without {@code audio} the connection carries only the data channel.
+     * Without {@code audio} the connection carries only the data channel. With {@code video} the offerer puts a video
+     * section into its first offer.
      */
-    record Create(String peer, int gen, boolean offerer, boolean audio) implements PeerCommand {
+    record Create(String peer, int gen, boolean offerer, boolean audio, boolean video) implements PeerCommand {
         public Create {
             Wire.requireId(peer);
+        }
+
+        public Create(String peer, int gen, boolean offerer, boolean audio) {
+            this(peer, gen, offerer, audio, false);
         }
     }
 
@@ -72,6 +77,34 @@ public sealed interface Command {
         public Forward {
             Wire.requireId(peer);
             Wire.requireId(from);
+        }
+    }
+
+    /** Publish the generated video pattern (solid colour, frame counter, moving bar); an offerer adds video if needed. */
+    record Video(String peer, int gen, int width, int height, int fps, int rgb) implements PeerCommand {
+        public Video {
+            Wire.requireId(peer);
+            new dev.mxrtc.media.VideoPattern(width, height, fps, rgb); // validates
+        }
+    }
+
+    /** Stop publishing video (an offerer also makes its video section receive-only and renegotiates). */
+    record VideoStop(String peer, int gen) implements PeerCommand {
+        public VideoStop {
+            Wire.requireId(peer);
+        }
+    }
+
+    /**
+     * Which decoded media to send back as events: video frames at most {@code videoFps} a second (0: none) and
+     * received audio as PCM blocks ({@code audio}).
+     */
+    record Frames(String peer, int gen, int videoFps, boolean audio) implements PeerCommand {
+        public Frames {
+            Wire.requireId(peer);
+            if (videoFps < 0 || videoFps > 30) {
+                throw new IllegalArgumentException("video frames per second must be 0..30: " + videoFps);
+            }
         }
     }
 

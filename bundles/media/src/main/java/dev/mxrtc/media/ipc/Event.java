@@ -54,6 +54,47 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * The remote video over the last window: latest frame size, frame rate, mean colour of the picture's centre
+     * ({@code rgb} as 0xRRGGBB) and its mean luma, total frames decoded.
+     */
+    record Video(String peer, int gen, int width, int height, double fps, int rgb, double luma, long frames)
+            implements PeerEvent {
+        public Video {
+            Wire.requireId(peer);
+        }
+    }
+
+    /** One decoded remote video frame, packed I420 (see {@link dev.mxrtc.media.I420Frame}). */
+    record VideoFrame(String peer, int gen, int width, int height, long timestampMicros, byte[] i420)
+            implements PeerEvent {
+        public VideoFrame {
+            Wire.requireId(peer);
+            i420 = i420.clone();
+        }
+
+        @Override
+        public byte[] i420() {
+            return i420.clone();
+        }
+    }
+
+    /** A block of decoded remote audio: mono 16-bit little-endian PCM at {@code rate}. */
+    record AudioFrame(String peer, int gen, int rate, byte[] pcm) implements PeerEvent {
+        public AudioFrame {
+            Wire.requireId(peer);
+            pcm = pcm.clone();
+            if (pcm.length % 2 != 0 || rate <= 0) {
+                throw new IllegalArgumentException("16-bit PCM at a positive rate");
+            }
+        }
+
+        @Override
+        public byte[] pcm() {
+            return pcm.clone();
+        }
+    }
+
     /** A command failed; {@code peer} is null for worker-level errors (a line that did not parse). */
     record Error(String peer, int gen, String op, String message) implements Event {
         public Error {

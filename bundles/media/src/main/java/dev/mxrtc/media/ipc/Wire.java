@@ -25,6 +25,7 @@ public final class Wire {
             case Command.Create x -> {
                 peer(m, "create", x.peer(), x.gen()).put("offerer", x.offerer());
                 m.put("audio", x.audio());
+                m.put("video", x.video());
             }
             case Command.RemoteSdp x -> {
                 peer(m, "remote-sdp", x.peer(), x.gen()).put("type", x.type());
@@ -39,6 +40,17 @@ public final class Wire {
             case Command.Pcm x -> peer(m, "pcm", x.peer(), x.gen()).put("pcm",
                     Base64.getEncoder().encodeToString(x.pcm()));
             case Command.Forward x -> peer(m, "forward", x.peer(), x.gen()).put("from", x.from());
+            case Command.Video x -> {
+                peer(m, "video", x.peer(), x.gen()).put("width", x.width());
+                m.put("height", x.height());
+                m.put("fps", x.fps());
+                m.put("rgb", x.rgb());
+            }
+            case Command.VideoStop x -> peer(m, "video-stop", x.peer(), x.gen());
+            case Command.Frames x -> {
+                peer(m, "frames", x.peer(), x.gen()).put("video-fps", x.videoFps());
+                m.put("audio", x.audio());
+            }
             case Command.Send x -> peer(m, "send", x.peer(), x.gen()).put("data", x.data());
             case Command.Close x -> peer(m, "close", x.peer(), x.gen());
             case Command.Ping x -> {
@@ -72,6 +84,24 @@ public final class Wire {
                 peerEv(m, "audio", x.peer(), x.gen()).put("rms", x.rms());
                 m.put("hz", x.hz());
                 m.put("samples", x.samples());
+            }
+            case Event.Video x -> {
+                peerEv(m, "video", x.peer(), x.gen()).put("width", x.width());
+                m.put("height", x.height());
+                m.put("fps", x.fps());
+                m.put("rgb", x.rgb());
+                m.put("luma", x.luma());
+                m.put("frames", x.frames());
+            }
+            case Event.VideoFrame x -> {
+                peerEv(m, "video-frame", x.peer(), x.gen()).put("width", x.width());
+                m.put("height", x.height());
+                m.put("ts", x.timestampMicros());
+                m.put("i420", Base64.getEncoder().encodeToString(x.i420()));
+            }
+            case Event.AudioFrame x -> {
+                peerEv(m, "audio-frame", x.peer(), x.gen()).put("rate", x.rate());
+                m.put("pcm", Base64.getEncoder().encodeToString(x.pcm()));
             }
             case Event.Error x -> {
                 m.put("ev", "error");
@@ -108,7 +138,7 @@ public final class Wire {
         try {
             return switch (f.str("op")) {
                 case "create" -> new Command.Create(f.str("peer"), f.integer("gen"), f.bool("offerer"),
-                        f.bool("audio"));
+                        f.bool("audio"), f.optBool("video"));
                 case "remote-sdp" -> new Command.RemoteSdp(f.str("peer"), f.integer("gen"), f.str("type"),
                         f.str("sdp"));
                 case "candidate" -> new Command.Candidate(f.str("peer"), f.integer("gen"), f.optStr("mid"),
@@ -116,6 +146,11 @@ public final class Wire {
                 case "tone" -> new Command.Tone(f.str("peer"), f.integer("gen"), f.number("hz"));
                 case "pcm" -> new Command.Pcm(f.str("peer"), f.integer("gen"), f.base64("pcm"));
                 case "forward" -> new Command.Forward(f.str("peer"), f.integer("gen"), f.str("from"));
+                case "video" -> new Command.Video(f.str("peer"), f.integer("gen"), f.integer("width"),
+                        f.integer("height"), f.integer("fps"), f.integer("rgb"));
+                case "video-stop" -> new Command.VideoStop(f.str("peer"), f.integer("gen"));
+                case "frames" -> new Command.Frames(f.str("peer"), f.integer("gen"), f.integer("video-fps"),
+                        f.bool("audio"));
                 case "send" -> new Command.Send(f.str("peer"), f.integer("gen"), f.str("data"));
                 case "close" -> new Command.Close(f.str("peer"), f.integer("gen"));
                 case "ping" -> new Command.Ping(f.longValue("seq"));
@@ -139,6 +174,13 @@ public final class Wire {
                 case "data" -> new Event.Data(f.str("peer"), f.integer("gen"), f.str("data"));
                 case "audio" -> new Event.Audio(f.str("peer"), f.integer("gen"), f.number("rms"), f.number("hz"),
                         f.longValue("samples"));
+                case "video" -> new Event.Video(f.str("peer"), f.integer("gen"), f.integer("width"),
+                        f.integer("height"), f.number("fps"), f.integer("rgb"), f.number("luma"),
+                        f.longValue("frames"));
+                case "video-frame" -> new Event.VideoFrame(f.str("peer"), f.integer("gen"), f.integer("width"),
+                        f.integer("height"), f.longValue("ts"), f.base64("i420"));
+                case "audio-frame" -> new Event.AudioFrame(f.str("peer"), f.integer("gen"), f.integer("rate"),
+                        f.base64("pcm"));
                 case "error" -> new Event.Error(f.optStr("peer"), f.integer("gen"), f.str("op"), f.str("message"));
                 case "pong" -> new Event.Pong(f.longValue("seq"));
                 case "closed" -> new Event.Closed(f.str("peer"), f.integer("gen"));
@@ -172,6 +214,11 @@ public final class Wire {
                 return b;
             }
             throw new WireException("field " + k + " must be a boolean");
+        }
+
+        /** Absent reads as false (fields added in a later version). */
+        boolean optBool(String k) throws WireException {
+            return m.containsKey(k) && bool(k);
         }
 
         long longValue(String k) throws WireException {

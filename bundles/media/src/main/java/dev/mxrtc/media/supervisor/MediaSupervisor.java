@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.MediaOptions;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerRole;
@@ -106,7 +107,13 @@ public final class MediaSupervisor implements MediaEngine, AutoCloseable {
 
     @Override
     public Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener) {
-        SupervisedPeer p = new SupervisedPeer(this, id, role, audio, listener);
+        return createPeer(id, role, new MediaOptions(audio, false), listener);
+    }
+
+    @Override
+    public Peer createPeer(String id, PeerRole role, MediaOptions media, PeerListener listener) {
+        SupervisedPeer p = new SupervisedPeer(this, id, role, java.util.Objects.requireNonNull(media, "media"),
+                listener);
         Runnable add = () -> {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("media engine closed");

@@ -7,6 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mxrtc.media.AudioLevel;
+import dev.mxrtc.media.I420Frame;
+import dev.mxrtc.media.MediaOptions;
+import dev.mxrtc.media.VideoLevel;
+import dev.mxrtc.media.VideoPattern;
 import dev.mxrtc.media.IceCandidate;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerListener;
@@ -17,9 +21,9 @@ import dev.mxrtc.media.ipc.Command;
 import dev.mxrtc.media.ipc.Event;
 
 /**
- * The runtime's side of a peer: what the caller wants (role, published audio) survives worker restarts; each
- * connection in the worker is a new generation, and events of older generations are dropped. State is owned by the
- * supervisor's actor: public methods only enqueue.
+ * The runtime's side of a peer: what the caller wants (role, published audio and video, frame subscriptions) survives
+ * worker restarts; each connection in the worker is a new generation, and events of older generations are dropped.
+ * State is owned by the supervisor's actor: public methods only enqueue.
  */
 final class SupervisedPeer implements Peer {
 
@@ -29,6 +33,7 @@ final class SupervisedPeer implements Peer {
     private final String id;
     private final PeerRole role;
     private final boolean audio;
+    private final boolean videoSection;
     private final PeerListener listener;
     // actor-owned
     private int gen;
@@ -36,15 +41,19 @@ final class SupervisedPeer implements Peer {
     private double toneHz;
     private short[] pcm;
     private String forwardFrom;
+    private VideoPattern video;
+    private int videoFramesFps;
+    private boolean audioFrames;
 
-    SupervisedPeer(MediaSupervisor owner, String id, PeerRole role, boolean audio, PeerListener listener) {
+    SupervisedPeer(MediaSupervisor owner, String id, PeerRole role, MediaOptions media, PeerListener listener) {
         if (id == null || id.isEmpty() || id.length() > 255) {
             throw new IllegalArgumentException("peer id must be 1..255 characters");
         }
         this.owner = owner;
         this.id = id;
         this.role = Objects.requireNonNull(role, "role");
-        this.audio = audio;
+        this.audio = media.audio();
+        this.videoSection = media.video();
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
@@ -125,6 +134,54 @@ final class SupervisedPeer implements Peer {
     }
 
     @Override
+    public void publishVideo(VideoPattern pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        owner.run(() -> {
+            video = pattern;
+            if (!closed) {
+                owner.send(videoCommand());
+            }
+        });
+    }
+
+    @Override
+    public void stopVideo() {
+        owner.run(() -> {
+            video = null;
+            if (!closed) {
+                owner.send(new Command.VideoStop(id, gen));
+            }
+        });
+    }
+
+    @Override
+    public void receiveVideoFrames(int maxFramesPerSecond) {
+        if (maxFramesPerSecond < 0 || maxFramesPerSecond > 30) {
+            throw new IllegalArgumentException("frames per second must be 0..30");
+        }
+        owner.run(() -> {
+            videoFramesFps = maxFramesPerSecond;
+            if (!closed) {
+                owner.send(new Command.Frames(id, gen, videoFramesFps, audioFrames));
+            }
+        });
+    }
+
+    @Override
+    public void receiveAudioFrames(boolean on) {
+        owner.run(() -> {
+            audioFrames = on;
+            if (!closed) {
+                owner.send(new Command.Frames(id, gen, videoFramesFps, audioFrames));
+            }
+        });
+    }
+
+    private Command.Video videoCommand() {
+        return new Command.Video(id, gen, video.width(), video.height(), video.fps(), video.rgb());
+    }
+
+    @Override
     public void send(String text) {
         Objects.requireNonNull(text, "text");
         owner.run(() -> sendOrFail("send", new Command.Send(id, gen, text)));
@@ -154,10 +211,16 @@ final class SupervisedPeer implements Peer {
 
     // ---- actor only
 
-    /** A new connection in the worker (new generation) with the published audio re-applied. */
+    /** A new connection in the worker (new generation) with the published audio and video re-applied. */
     void create() {
         gen++;
-        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER, audio));
+        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER, audio, videoSection || video != null));
+        if (video != null) {
+            owner.send(videoCommand());
+        }
+        if (videoFramesFps > 0 || audioFrames) {
+            owner.send(new Command.Frames(id, gen, videoFramesFps, audioFrames));
+        }
         if (!audio) {
             return;
         }
@@ -208,6 +271,31 @@ final class SupervisedPeer implements Peer {
                 if (x.rms() >= 0 && x.hz() >= 0 && x.samples() >= 0) {
                     notify(l -> l.onAudio(new AudioLevel(x.rms(), x.hz(), x.samples())));
                 }
+            }
+            case Event.Video x -> {
+                if (x.width() >= 0 && x.height() >= 0 && x.fps() >= 0 && x.frames() >= 0 && x.luma() >= 0
+                        && x.luma() <= 255) {
+                    notify(l -> l.onVideo(new VideoLevel(x.width(), x.height(), x.fps(), (x.rgb() >> 16) & 0xFF,
+                            (x.rgb() >> 8) & 0xFF, x.rgb() & 0xFF, x.luma(), x.frames())));
+                }
+            }
+            case Event.VideoFrame x -> {
+                I420Frame f;
+                try {
+                    f = new I420Frame(x.width(), x.height(), x.timestampMicros(), x.i420());
+                } catch (IllegalArgumentException ex) {
+                    LOG.warn("peer {}: bad video frame from the worker: {}", id, ex.getMessage());
+                    return;
+                }
+                notify(l -> l.onVideoFrame(f));
+            }
+            case Event.AudioFrame x -> {
+                byte[] le = x.pcm();
+                short[] pcm = new short[le.length / 2];
+                for (int i = 0; i < pcm.length; i++) {
+                    pcm[i] = (short) ((le[2 * i] & 0xff) | (le[2 * i + 1] << 8));
+                }
+                notify(l -> l.onAudioFrame(pcm, x.rate()));
             }
             case Event.Closed x -> LOG.debug("peer {} generation {} closed in the worker", id, x.gen());
         }

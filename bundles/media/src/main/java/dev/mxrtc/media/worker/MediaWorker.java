@@ -31,7 +31,8 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
  * restarts it. Stdin closing (the runtime went away) disposes everything and exits.
  *
  * <p>Threads: one actor owns the peers and makes every libwebrtc call; a pump thread pushes 10 ms audio frames and
- * sends audio reports; stdout is written under a lock.
+ * sends audio and video reports; a video pump pushes generated video frames; stdout is written under a lock (decoded
+ * frames, when asked for, are written from libwebrtc's decoder and audio threads).
  */
 public final class MediaWorker implements WorkerPeer.Host {
 
@@ -46,7 +47,10 @@ public final class MediaWorker implements WorkerPeer.Host {
     private final ExecutorService actor = Executors.newSingleThreadExecutor(r -> thread(r, "media-worker-actor"));
     private final ScheduledExecutorService pump = Executors.newSingleThreadScheduledExecutor(
             r -> thread(r, "media-worker-pump"));
+    private final ScheduledExecutorService videoPump = Executors.newSingleThreadScheduledExecutor(
+            r -> thread(r, "media-worker-video"));
     private final Map<String, WorkerPeer> peers = new HashMap<>();
+    private long reports;
     private final List<WorkerPeer> live = new CopyOnWriteArrayList<>();
     /** Peers between create and connected, with their start time: audio pushing pauses while any is young. */
     private final Map<WorkerPeer, Long> negotiating = new ConcurrentHashMap<>();
@@ -103,7 +107,8 @@ public final class MediaWorker implements WorkerPeer.Host {
                     if (old != null) {
                         closePeer(old);
                     }
-                    WorkerPeer p = new WorkerPeer(factory, x.peer(), x.gen(), x.offerer(), x.audio(), this);
+                    WorkerPeer p = new WorkerPeer(factory, x.peer(), x.gen(), x.offerer(), x.audio(), x.video(),
+                            this);
                     if (x.audio()) {
                         negotiating.put(p, System.nanoTime());
                     }
@@ -131,6 +136,18 @@ public final class MediaWorker implements WorkerPeer.Host {
                 case Command.Forward x -> {
                     op = "forward";
                     peer(x).setSignal(new Signal.Relay(x.from()));
+                }
+                case Command.Video x -> {
+                    op = "video";
+                    peer(x).publishVideo(new dev.mxrtc.media.VideoPattern(x.width(), x.height(), x.fps(), x.rgb()));
+                }
+                case Command.VideoStop x -> {
+                    op = "video-stop";
+                    peer(x).stopVideo();
+                }
+                case Command.Frames x -> {
+                    op = "frames";
+                    peer(x).frames(x.videoFps(), x.audio());
                 }
                 case Command.Send x -> {
                     op = "send";
@@ -192,11 +209,20 @@ public final class MediaWorker implements WorkerPeer.Host {
         }
     }
 
+    /** Audio every tick (250 ms), video every second tick. */
     private void reportAll() {
+        boolean videoTick = (++reports & 1) == 0;
+        long now = System.nanoTime();
         for (WorkerPeer p : live) {
             AudioAnalyzer.Report r = p.report();
             if (r != null) {
                 emit(new Event.Audio(p.id, p.gen, r.rms(), r.hz(), r.samples()));
+            }
+            if (videoTick) {
+                Event.Video v = p.videoReport(now);
+                if (v != null) {
+                    emit(v);
+                }
             }
         }
     }
@@ -263,8 +289,33 @@ public final class MediaWorker implements WorkerPeer.Host {
         negotiating.remove(peer);
     }
 
+    /** Renegotiating may start or restart streams, and with them the audio module's recording: pause as on connect. */
+    @Override
+    public void renegotiating(WorkerPeer peer) {
+        if (peer.audio) {
+            negotiating.put(peer, System.nanoTime());
+        }
+    }
+
+    @Override
+    public void renegotiated(WorkerPeer peer) {
+        connected(peer);
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> scheduleVideo(Runnable task, long periodMicros) {
+        return videoPump.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                System.err.println("media-worker: video push failed: " + e);
+            }
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+    }
+
     private void shutdown() {
         pump.shutdownNow();
+        videoPump.shutdownNow();
         actor.execute(() -> {
             for (WorkerPeer p : List.copyOf(peers.values())) {
                 closePeer(p);

@@ -31,15 +31,19 @@ import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.video.VideoTrack;
 
 /**
- * One peer connection in the worker: an audio track from a {@link Signal}, an analysed remote audio track, and one
- * reliable ordered data channel ("mxrtc", created in-band by the offerer).
+ * One peer connection in the worker: an audio track from a {@link Signal}, an analysed remote audio track, video
+ * ({@link PeerVideo}), and one reliable ordered data channel ("mxrtc", created in-band by the offerer).
  *
  * <pre>
  *  new ──create──▶ negotiating ──remote sdp (+answer)──▶ connecting ──CONNECTED──▶ connected (audio pushed)
- *   any ──close──▶ closed (everything disposed: senders, pc, track, source)
+ *  connected ──video added/removed (offerer) or re-offer (answerer)──▶ renegotiating ──answer applied──▶ connected
+ *   any ──close──▶ closed (everything disposed: senders, pc, tracks, sources)
  * </pre>
+ *
+ * Only the offerer makes offers (no glare): a renegotiation wanted while an offer is out waits for its answer.
  *
  * All methods except {@link #pushFrame()} and {@link #report()} run on the worker's actor thread; libwebrtc's
  * callbacks arrive on its signalling thread and are handed to the actor through {@link Host#post}.
@@ -60,6 +64,15 @@ final class WorkerPeer {
 
         /** The received-audio FIFO of the live peer with this id, or null. Any thread. */
         AudioFifo received(String peerId);
+
+        /** A renegotiation of a negotiated connection starts: audio pushing pauses (see MediaWorker). */
+        void renegotiating(WorkerPeer peer);
+
+        /** That renegotiation finished (answer applied): like a fresh connect for the audio module. */
+        void renegotiated(WorkerPeer peer);
+
+        /** Runs {@code task} on the video pump every {@code periodMicros}. */
+        java.util.concurrent.ScheduledFuture<?> scheduleVideo(Runnable task, long periodMicros);
     }
 
     final String id;
@@ -81,10 +94,10 @@ final class WorkerPeer {
     private final RTCPeerConnection pc;
     private final RTCRtpSender sender;
     // audio == false: source, track and sender are null
-    private final AudioTrackSink sink = (data, bits, rate, channels, frames) -> {
-        analyzer.accept(data, bits, rate, channels, frames);
-        received.accept(data, bits, rate, channels, frames);
-    };
+    private final PcmBlocks pcmBlocks = new PcmBlocks();
+    private volatile boolean audioFrames;
+    private final AudioTrackSink sink = this::onRemoteAudio;
+    private final PeerVideo video;
     private AudioTrack remoteTrack;
     private RTCDataChannel channel;
     private boolean remoteSet;
@@ -92,8 +105,15 @@ final class WorkerPeer {
     private List<String> remoteMids = List.of();
     private volatile boolean pushing;
     private volatile boolean closed;
+    /** Offerer: an offer is out and its answer not applied yet. */
+    private boolean awaitingAnswer;
+    /** Offerer: another offer is wanted once the answer is in. */
+    private boolean offerAgain;
+    /** A first offer/answer completed: later ones are renegotiations. */
+    private boolean negotiated;
 
-    WorkerPeer(PeerConnectionFactory factory, String id, int gen, boolean offerer, boolean audio, Host host) {
+    WorkerPeer(PeerConnectionFactory factory, String id, int gen, boolean offerer, boolean audio, boolean withVideo,
+            Host host) {
         this.id = id;
         this.gen = gen;
         this.offerer = offerer;
@@ -103,6 +123,10 @@ final class WorkerPeer {
         this.track = audio ? factory.createAudioTrack("audio-" + id + "-" + gen, source) : null;
         this.pc = factory.createPeerConnection(new RTCConfiguration(), new Observer());
         this.sender = audio ? pc.addTrack(track, List.of("mxrtc")) : null;
+        this.video = new PeerVideo(factory, id, gen, host);
+        if (offerer && withVideo) {
+            video.addToOffer(pc);
+        }
         if (offerer) {
             RTCDataChannelInit init = new RTCDataChannelInit();
             init.ordered = true;
@@ -111,8 +135,56 @@ final class WorkerPeer {
             init.maxRetransmits = -1;
             init.maxPacketLifeTime = -1;
             attach(pc.createDataChannel("mxrtc", init));
-            pc.createOffer(new RTCOfferOptions(), new CreateObserver("create"));
+            offer("create");
         }
+    }
+
+    private void offer(String op) {
+        awaitingAnswer = true;
+        pc.createOffer(new RTCOfferOptions(), new CreateObserver(op));
+    }
+
+    /** Offerer: a new offer now, or once the outstanding one is answered. */
+    private void renegotiate(String op) {
+        if (closed) {
+            return;
+        }
+        if (awaitingAnswer) {
+            offerAgain = true;
+            return;
+        }
+        host.renegotiating(this);
+        offer(op);
+    }
+
+    /** Publish a generated pattern; an offerer adds a video section (renegotiating) if there is none. */
+    void publishVideo(dev.mxrtc.media.VideoPattern p) {
+        video.publish(p);
+        if (offerer) {
+            if (video.addToOffer(pc)) {
+                renegotiate("video");
+            }
+        } else if (!video.hasSection()) {
+            host.emit(new Event.Error(id, gen, "video", "no video section offered yet: frames go out once the"
+                    + " offerer offers video"));
+        }
+    }
+
+    /** Stop publishing video; an offerer makes its section receive-only (renegotiating). */
+    void stopVideo() {
+        video.stopPushing();
+        if (offerer && video.removeFromOffer()) {
+            renegotiate("video-stop");
+        }
+    }
+
+    void frames(int videoFps, boolean audioPcm) {
+        video.deliverFrames(videoFps);
+        audioFrames = audioPcm;
+    }
+
+    Event.Video videoReport(long now) {
+        return video.report(now);
     }
 
     void setSignal(Signal.Spec spec) {
@@ -129,6 +201,10 @@ final class WorkerPeer {
             throw new IllegalArgumentException("a " + (offerer ? "offerer" : "answerer") + " cannot take an " + type);
         }
         List<String> mids = sdp.lines().filter(l -> l.startsWith("a=mid:")).map(l -> l.substring(6).trim()).toList();
+        boolean again = negotiated;
+        if (t == RTCSdpType.OFFER && again) {
+            host.renegotiating(this);
+        }
         pc.setRemoteDescription(new RTCSessionDescription(t, sdp), new SetObserver("remote-sdp", () -> {
             remoteSet = true;
             remoteMids = mids;
@@ -137,7 +213,18 @@ final class WorkerPeer {
             }
             pendingCandidates.clear();
             if (t == RTCSdpType.OFFER) {
+                video.attachToOffered(pc);
                 pc.createAnswer(new RTCAnswerOptions(), new CreateObserver("remote-sdp"));
+            } else {
+                awaitingAnswer = false;
+                negotiated = true;
+                if (again) {
+                    host.renegotiated(this);
+                }
+                if (offerAgain) {
+                    offerAgain = false;
+                    renegotiate("renegotiate");
+                }
             }
         }));
     }
@@ -225,6 +312,16 @@ final class WorkerPeer {
         }
     }
 
+    /** libwebrtc's audio thread: analyse, keep for relaying and, if asked, hand on as PCM blocks. */
+    private void onRemoteAudio(byte[] data, int bits, int rate, int channels, int frames) {
+        analyzer.accept(data, bits, rate, channels, frames);
+        received.accept(data, bits, rate, channels, frames);
+        if (audioFrames && !closed) {
+            pcmBlocks.accept(data, bits, rate, channels, frames,
+                    (r, pcm) -> host.emit(new Event.AudioFrame(id, gen, r, pcm)));
+        }
+    }
+
     AudioAnalyzer.Report report() {
         return remoteTrack == null ? null : analyzer.report();
     }
@@ -246,6 +343,7 @@ final class WorkerPeer {
                 remoteTrack.removeSink(sink);
             }
         });
+        step(() -> video.detach(pc));
         step(() -> {
             if (channel != null) {
                 channel.unregisterObserver();
@@ -261,6 +359,7 @@ final class WorkerPeer {
             step(track::dispose);
             step(source::dispose);
         }
+        step(video::dispose);
     }
 
     private void step(Runnable r) {
@@ -333,9 +432,14 @@ final class WorkerPeer {
         public void onTrack(RTCRtpTransceiver transceiver) {
             MediaStreamTrack t = transceiver.getReceiver().getTrack();
             host.post(() -> {
-                if (!closed && remoteTrack == null && t instanceof AudioTrack audio) {
+                if (closed) {
+                    return;
+                }
+                if (remoteTrack == null && t instanceof AudioTrack audio) {
                     remoteTrack = audio;
                     audio.addSink(sink);
+                } else if (t instanceof VideoTrack v) {
+                    video.onRemoteTrack(v);
                 }
             });
         }
@@ -352,8 +456,16 @@ final class WorkerPeer {
         public void onSuccess(RTCSessionDescription desc) {
             host.post(() -> {
                 if (!closed) {
-                    pc.setLocalDescription(desc, new SetObserver(op, () -> host.emit(new Event.LocalSdp(id, gen,
-                            desc.sdpType == RTCSdpType.OFFER ? "offer" : "answer", desc.sdp))));
+                    boolean answer = desc.sdpType != RTCSdpType.OFFER;
+                    pc.setLocalDescription(desc, new SetObserver(op, () -> {
+                        host.emit(new Event.LocalSdp(id, gen, answer ? "answer" : "offer", desc.sdp));
+                        if (answer) {
+                            if (negotiated) {
+                                host.renegotiated(WorkerPeer.this);
+                            }
+                            negotiated = true;
+                        }
+                    }));
                 }
             });
         }

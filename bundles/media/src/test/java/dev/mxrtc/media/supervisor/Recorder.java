@@ -12,11 +12,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import dev.mxrtc.media.AudioLevel;
+import dev.mxrtc.media.I420Frame;
 import dev.mxrtc.media.IceCandidate;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerState;
 import dev.mxrtc.media.SessionDescription;
+import dev.mxrtc.media.VideoLevel;
 
 /**
  * Test signalling and observation for one peer: forwards descriptions and candidates to the remote {@link Peer}
@@ -34,14 +36,22 @@ final class Recorder implements PeerListener {
     record Reconnecting() {
     }
 
+    /** A local description this side signalled. */
+    record Sdp(SessionDescription.Type type) {
+    }
+
     final AtomicReference<Peer> remote = new AtomicReference<>();
     final List<Entry> log = new CopyOnWriteArrayList<>();
     /** If set, every data message is answered with this prefix (an echo participant). */
     volatile String echoPrefix;
     volatile Peer self;
+    /** Decoded PCM received through onAudioFrame, in order. */
+    final List<short[]> pcm = new CopyOnWriteArrayList<>();
+    volatile int pcmRate;
 
     @Override
     public void onLocalDescription(SessionDescription d) {
+        add(new Sdp(d.type()));
         remote.get().setRemoteDescription(d);
     }
 
@@ -67,6 +77,22 @@ final class Recorder implements PeerListener {
     @Override
     public void onAudio(AudioLevel level) {
         add(level);
+    }
+
+    @Override
+    public void onVideo(VideoLevel level) {
+        add(level);
+    }
+
+    @Override
+    public void onVideoFrame(I420Frame frame) {
+        add(frame);
+    }
+
+    @Override
+    public void onAudioFrame(short[] samples, int sampleRate) {
+        pcmRate = sampleRate;
+        pcm.add(samples);
     }
 
     @Override
@@ -107,6 +133,40 @@ final class Recorder implements PeerListener {
         }
         return find(connected, e -> e instanceof AudioLevel a && a.rms() > 0.02
                 && Math.abs(a.frequencyHz() - hz) < 5);
+    }
+
+    /**
+     * Index of the first video report (after the first CONNECTED at or after {@code from}) with frames flowing at
+     * this size and within {@code tolerance} of the colour.
+     */
+    int saw(int from, int rgb, int width, int height, int tolerance) {
+        int connected = find(from, e -> e == PeerState.CONNECTED);
+        return connected < 0 ? -1 : video(connected, rgb, width, height, tolerance);
+    }
+
+    /** As {@link #saw} but on the connection as it is (a renegotiation brings no new CONNECTED). */
+    int video(int from, int rgb, int width, int height, int tolerance) {
+        return find(from, e -> e instanceof VideoLevel v && v.fps() > 0 && v.width() == width
+                && v.height() == height && v.distance(rgb) <= tolerance);
+    }
+
+    /** Samples received through onAudioFrame so far. */
+    int pcmSamples() {
+        return pcm.stream().mapToInt(a -> a.length).sum();
+    }
+
+    /** The last {@code n} received samples. */
+    short[] lastPcm(int n) {
+        List<short[]> blocks = new ArrayList<>(pcm);
+        short[] out = new short[n];
+        int k = n;
+        for (int b = blocks.size() - 1; b >= 0 && k > 0; b--) {
+            short[] block = blocks.get(b);
+            int take = Math.min(k, block.length);
+            System.arraycopy(block, block.length - take, out, k - take, take);
+            k -= take;
+        }
+        return out;
     }
 
     Entry at(int i) {

@@ -1,10 +1,12 @@
 package dev.mxrtc.media.supervisor;
 
 import dev.mxrtc.media.AudioLevel;
+import dev.mxrtc.media.I420Frame;
 import dev.mxrtc.media.IceCandidate;
 import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerState;
 import dev.mxrtc.media.SessionDescription;
+import dev.mxrtc.media.VideoLevel;
 
 /** Delegates the listener calls to a package-private {@link Recorder}. */
 public class RecorderAccess implements PeerListener {
@@ -34,6 +36,21 @@ public class RecorderAccess implements PeerListener {
     @Override
     public void onAudio(AudioLevel level) {
         recorder.onAudio(level);
+    }
+
+    @Override
+    public void onVideo(VideoLevel level) {
+        recorder.onVideo(level);
+    }
+
+    @Override
+    public void onVideoFrame(I420Frame frame) {
+        recorder.onVideoFrame(frame);
+    }
+
+    @Override
+    public void onAudioFrame(short[] pcm, int sampleRate) {
+        recorder.onAudioFrame(pcm, sampleRate);
     }
 
     @Override
