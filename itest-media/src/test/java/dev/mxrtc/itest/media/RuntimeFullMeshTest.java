@@ -1,0 +1,246 @@
+package dev.mxrtc.itest.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.mxrtc.matrix.ClientSettings;
+import dev.mxrtc.matrix.CreateRoom;
+import dev.mxrtc.matrix.MatrixClients;
+import dev.mxrtc.matrix.StandaloneClient;
+
+/**
+ * Issue 6 acceptance in the assembled runtime: three real runtimes ({@code bin/mxrtc run} of the built distribution,
+ * each its own home, HTTP port and media worker) take part in one room's call by themselves, through
+ * {@code etc/dev.mxrtc.membership.join-mesh.cfg} ({@code full_mesh}, to-device signalling) and the focus runtime.
+ * Runtime A serves the embedded homeserver; B and C are its clients. Each publishes its own tone
+ * ({@code etc/dev.mxrtc.focus.fullmesh.cfg}). Everything is read as an operator would, from the admin console
+ * ({@code /media}, {@code /sessions}, {@code /services}). In order:
+ * <ol>
+ * <li>all three pairs connect and each runtime hears the other two tones (measured frequency and level);</li>
+ * <li>B's signalling bundle file in deploy/ is replaced (FileInstall updates the bundle): no connection of any runtime
+ * changes call or leaves {@code connected};</li>
+ * <li>B's media worker gets SIGKILL: B stays up with the same session and member ids, and media between B and both
+ * others is back (which needs the swapped signalling: the calls are renewed over it), printed and asserted &lt;= 5 s;</li>
+ * <li>B's full_mesh focus bundle file is replaced mid-call: same session and member ids, media back, gap printed.</li>
+ * </ol>
+ * Runs in the module's network namespace (src/test/netns/bin/java): the runtimes and their workers inherit it. The
+ * runtimes' logs stay in target/runs/runtimes-*.
+ */
+@Timeout(300)
+class RuntimeFullMeshTest {
+
+    static final Path DIST = Path.of(System.getProperty("mxrtc.dist", "../distribution/target/mxrtc"))
+            .toAbsolutePath().normalize();
+    static final String SIGNALLING_JAR = "dev.mxrtc.signalling.todevice.jar";
+    static final String FOCUS_JAR = "dev.mxrtc.focus.fullmesh.jar";
+
+    final Path dir = Path.of(System.getProperty("mxrtc.itest.out", System.getProperty("java.io.tmpdir")),
+            "runtimes-" + System.currentTimeMillis());
+    final List<RuntimeNode> nodes = new ArrayList<>();
+    StandaloneClient host;
+
+    @AfterEach
+    void stop() {
+        if (host != null) {
+            host.close();
+        }
+        // the clients first, so their clean leaves still reach A's homeserver
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+    }
+
+    @Test
+    void threeRuntimesMeshAndSurviveASignallingSwapAWorkerKillAndAFocusSwap() throws Exception {
+        long t0 = System.nanoTime();
+        RuntimeNode a = RuntimeNode.create(DIST, dir, "a", 440, "");
+        RuntimeNode b = RuntimeNode.create(DIST, dir, "b", 660, a.base());
+        RuntimeNode c = RuntimeNode.create(DIST, dir, "c", 880, a.base());
+        nodes.addAll(List.of(a, b, c));
+        for (RuntimeNode n : nodes) { // B and C retry their logins until A's homeserver answers
+            n.start();
+        }
+        await(120_000, "the three runtimes healthy", () -> nodes.stream().allMatch(n -> n.admin("/health")
+                .map(h -> h.path("status").asText().equals("ok")).orElse(false)));
+        System.out.println("runtimes: 3 healthy after " + ms(t0) + " ms");
+
+        host = MatrixClients.open(ClientSettings.password(a.base(), "host", "pw-host", dir.resolve("host"))
+                .withDeviceId("HOSTDEV").withRegister(true).withTimeouts(1_000, 10_000).withMaxRetries(2));
+        String room = host.client().createRoom(new CreateRoom(Optional.of(CreateRoom.Preset.PUBLIC_CHAT),
+                Optional.of("runtime mesh"), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), false));
+        long joinAt = System.nanoTime();
+        for (RuntimeNode n : nodes) { // what an operator does: one participation file per runtime
+            n.write("etc/dev.mxrtc.membership.join-mesh.cfg", ("room = " + room + "\nslot = m.call#ROOM\n"
+                    + "transports = [{\"type\":\"full_mesh\",\"signalling\":\"to_device\"}]\nformat = AUTO\n"
+                    + "application.fields = {\"m.call.intent\":\"audio\"}\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        // 1. all pairs connect, every runtime hears the other two tones
+        await(120_000, "every runtime connected to both others and hearing their tones", () -> allHear(0));
+        System.out.println("runtimes: join files written -> all 3 pairs connected and every tone heard in "
+                + ms(joinAt) + " ms");
+        nodes.forEach(n -> assertEquals(2, n.peers().size(), n.name + ": " + n.peers()));
+        Map<String, String> members = a.members(room);
+        assertEquals(3, members.size(), members.toString());
+        for (RuntimeNode n : nodes) {
+            assertEquals(members, n.members(room), n.name + " sees the same members");
+            assertEquals(1, n.mesh().orElseThrow().path("connections").size(), n.name + ": one connection, no double");
+        }
+        String session = sessionStart(a, room);
+
+        // 2. B's signalling bundle replaced through FileInstall: no connection anywhere changes
+        Map<String, String> calls = callsOf();
+        long transportBefore = b.serviceId("SignallingTransport", "mxrtc.signalling.type", "to_device");
+        long swapAt = System.nanoTime();
+        b.replaceDeployed(SIGNALLING_JAR, "signalling-1");
+        List<String> changes = new ArrayList<>();
+        BooleanSupplier swapped = () -> {
+            long now = b.serviceId("SignallingTransport", "mxrtc.signalling.type", "to_device");
+            return now != -1 && now != transportBefore;
+        };
+        await(20_000, "B's to_device transport re-registered by the updated bundle", () -> {
+            changes.addAll(diff(calls, callsOf()));
+            return swapped.getAsBoolean();
+        });
+        System.out.println("signalling swap: new transport service on B after " + ms(swapAt) + " ms");
+        long watchUntil = System.currentTimeMillis() + 3_000;
+        while (System.currentTimeMillis() < watchUntil) {
+            changes.addAll(diff(calls, callsOf()));
+            Thread.sleep(200);
+        }
+        assertTrue(changes.isEmpty(), "connections changed during the signalling swap: " + changes);
+        assertTrue(allHear(0), "media still flows after the signalling swap");
+        assertTrue(b.log().contains("signalling transport to_device gone"), "B's mesh saw the old transport go");
+        System.out.println("signalling swap: no connection changed state or call in the 3 s after the swap");
+
+        // 3. SIGKILL of B's media worker: B stays up, same session and members, media back
+        JsonNode worker = b.mesh().orElseThrow().path("media_worker");
+        long workerPid = worker.path("pid").asLong();
+        int restarts = worker.path("restarts").asInt();
+        assertTrue(workerPid > 0 && workerPid != b.process().pid(), worker.toString());
+        ProcessHandle victim = ProcessHandle.of(workerPid).orElseThrow();
+        assertTrue(victim.info().commandLine().orElse("").contains("MediaWorker"), victim.info().toString());
+        long killedAt = System.currentTimeMillis();
+        long killNanos = System.nanoTime();
+        assertTrue(victim.destroyForcibly());
+        await(30_000, "media between B and the others back after the worker kill",
+                () -> allHear(System.currentTimeMillis() - killedAt));
+        long back = ms(killNanos);
+        System.out.println("media back after " + back + " ms (SIGKILL of runtime B's media worker)");
+        JsonNode after = b.mesh().orElseThrow().path("media_worker");
+        assertNotEquals(workerPid, after.path("pid").asLong(), "a new worker");
+        assertEquals(restarts + 1, after.path("restarts").asInt(), after.toString());
+        assertTrue(b.process().isAlive(), "runtime B stays up");
+        for (RuntimeNode n : nodes) {
+            assertEquals(members, n.members(room), n.name + ": same members after the worker kill (no leave/rejoin)");
+        }
+        assertEquals(session, sessionStart(b, room), "the same session");
+        assertTrue(back <= 5_000, "media back within 5 s: " + back + " ms");
+
+        // 4. issue 7 item 4: B's focus bundle replaced mid-call; memberships stay, media comes back
+        long focusBefore = b.serviceId("FocusBackend", "mxrtc.transport.type", "full_mesh");
+        long focusAt = System.currentTimeMillis();
+        long focusNanos = System.nanoTime();
+        b.replaceDeployed(FOCUS_JAR, "focus-1");
+        await(60_000, "media back after the focus swap", () -> {
+            long id = b.serviceId("FocusBackend", "mxrtc.transport.type", "full_mesh");
+            return id != -1 && id != focusBefore && allHear(System.currentTimeMillis() - focusAt);
+        });
+        System.out.println("focus swap media gap " + ms(focusNanos) + " ms (deploy/" + FOCUS_JAR
+                + " replaced -> every tone heard again)");
+        for (RuntimeNode n : nodes) {
+            assertEquals(members, n.members(room), n.name + ": same members after the focus swap");
+        }
+        assertEquals(session, sessionStart(b, room), "the same session after the focus swap");
+        assertTrue(b.process().isAlive());
+    }
+
+    /**
+     * Every runtime is connected to both others and hears each one's tone (±5 Hz, RMS &gt; 0.02), measured less
+     * than {@code freshMs} ago when {@code freshMs} &gt; 0 (so a level kept from before a break does not count).
+     */
+    boolean allHear(long freshMs) {
+        Map<String, Double> tones = new HashMap<>();
+        nodes.forEach(n -> tones.put(n.userId, n.toneHz));
+        for (RuntimeNode n : nodes) {
+            List<JsonNode> peers = n.peers();
+            if (peers.size() != nodes.size() - 1) {
+                return false;
+            }
+            for (JsonNode p : peers) {
+                JsonNode audio = p.path("audio");
+                Double expected = tones.get(p.path("user_id").asText());
+                if (expected == null || !p.path("state").asText().equals("connected") || audio.isNull()
+                        || audio.isMissingNode() || Math.abs(audio.path("hz").asDouble() - expected) > 5
+                        || audio.path("rms").asDouble() < 0.02 || audio.path("age_ms").asLong() > 1_500
+                        || freshMs > 0 && audio.path("age_ms").asLong() >= freshMs) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** runtime/peer -> "state call_id calls" of every connection. */
+    Map<String, String> callsOf() {
+        Map<String, String> out = new HashMap<>();
+        for (RuntimeNode n : nodes) {
+            for (JsonNode p : n.peers()) {
+                out.put(n.name + "->" + p.path("user_id").asText(), p.path("state").asText() + " "
+                        + p.path("call_id").asText() + " " + p.path("calls").asInt());
+            }
+        }
+        return out;
+    }
+
+    static List<String> diff(Map<String, String> before, Map<String, String> now) {
+        List<String> out = new ArrayList<>();
+        before.forEach((k, v) -> {
+            String n = now.get(k);
+            if (n != null && !n.equals(v)) { // a missing answer (a slow request) is no change
+                out.add(k + ": " + v + " -> " + n);
+            }
+        });
+        return out;
+    }
+
+    static String sessionStart(RuntimeNode n, String room) {
+        for (JsonNode s : n.admin("/sessions").orElseThrow().path("sessions")) {
+            if (s.path("room_id").asText().equals(room)) {
+                return s.path("slot_id").asText() + " " + s.path("start_ts").asLong();
+            }
+        }
+        throw new AssertionError(n.name + " has no session in " + room);
+    }
+
+    static void await(long timeoutMs, String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError(what + " not within " + timeoutMs + " ms");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
