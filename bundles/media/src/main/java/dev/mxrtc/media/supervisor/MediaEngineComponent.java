@@ -15,6 +15,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.MediaOptions;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerRole;
@@ -77,6 +78,11 @@ public final class MediaEngineComponent implements MediaEngine {
     @Override
     public Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener) {
         return supervisor.createPeer(id, role, audio, listener);
+    }
+
+    @Override
+    public Peer createPeer(String id, PeerRole role, MediaOptions media, PeerListener listener) {
+        return supervisor.createPeer(id, role, media, listener);
     }
 
     @Override

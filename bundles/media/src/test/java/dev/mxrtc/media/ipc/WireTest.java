@@ -20,7 +20,9 @@ class WireTest {
                 new Command.Candidate("p", 3, null, 0, "candidate:1 1 udp 1 10.77.0.1 5000 typ host"),
                 new Command.Tone("p", 4, 440.5), new Command.Forward("p", 4, "q"),
                 new Command.Send("p", 5, "hé \"x\"\n"),
-                new Command.Close("p", 6), new Command.Ping(42), new Command.Dispose());
+                new Command.Close("p", 6), new Command.Ping(42), new Command.Dispose(),
+                new Command.Create("p", 8, false, true, true), new Command.Video("p", 9, 320, 180, 15, 0xD02828),
+                new Command.VideoStop("p", 9), new Command.Frames("p", 9, 5, true));
         for (Command c : all) {
             String line = Wire.encode(c);
             assertFalse(line.contains("\n"), line);
@@ -37,12 +39,32 @@ class WireTest {
                 new Event.LocalCandidate("p", 1, "0", 0, "candidate:x"), new Event.State("p", 1, "connected"),
                 new Event.Data("p", 1, "{\"json\":\"inside\"}"), new Event.Audio("p", 1, 0.21, 440.25, 96000),
                 new Event.Error(null, 0, "parse", "bad"), new Event.Error("p", 2, "candidate", "no"),
-                new Event.Pong(9), new Event.Closed("p", 3));
+                new Event.Pong(9), new Event.Closed("p", 3),
+                new Event.Video("p", 4, 320, 180, 14.5, 0xD02828, 81.25, 1234));
         for (Event e : all) {
             String line = Wire.encode(e);
             assertFalse(line.contains("\n"), line);
             assertEquals(e, Wire.decodeEvent(line));
         }
+        byte[] i420 = new byte[dev.mxrtc.media.I420Frame.size(34, 33)];
+        for (int i = 0; i < i420.length; i++) {
+            i420[i] = (byte) (i * 7);
+        }
+        Event.VideoFrame f = assertInstanceOf(Event.VideoFrame.class,
+                Wire.decodeEvent(Wire.encode(new Event.VideoFrame("p", 5, 34, 33, 987_654_321L, i420))));
+        assertEquals(List.of(34, 33, 987_654_321L), List.of(f.width(), f.height(), f.timestampMicros()));
+        assertArrayEquals(i420, f.i420());
+        Event.AudioFrame a = assertInstanceOf(Event.AudioFrame.class,
+                Wire.decodeEvent(Wire.encode(new Event.AudioFrame("p", 5, 48_000, new byte[] {1, -2, 3, -4}))));
+        assertEquals(48_000, a.rate());
+        assertArrayEquals(new byte[] {1, -2, 3, -4}, a.pcm());
+    }
+
+    @Test
+    void aCreateWithoutTheVideoFieldIsAudioOnly() throws Exception {
+        Command.Create c = assertInstanceOf(Command.Create.class,
+                Wire.decodeCommand("{\"op\":\"create\",\"peer\":\"p\",\"gen\":1,\"offerer\":true,\"audio\":true}"));
+        assertFalse(c.video());
     }
 
     @Test
@@ -54,7 +76,11 @@ class WireTest {
                 "{\"op\":\"send\",\"peer\":\"p\",\"gen\":1,\"data\":\"unterminated}",
                 "{\"op\":\"pcm\",\"peer\":\"p\",\"gen\":1,\"pcm\":\"!!notbase64\"}",
                 "{\"op\":\"create\",\"peer\":\"\",\"gen\":1,\"offerer\":true,\"audio\":true}",
-                "{\"op\":\"ping\",\"seq\":1,\"seq\":2}"}) {
+                "{\"op\":\"ping\",\"seq\":1,\"seq\":2}",
+                "{\"op\":\"video\",\"peer\":\"p\",\"gen\":1,\"width\":321,\"height\":180,\"fps\":15,\"rgb\":0}",
+                "{\"op\":\"video\",\"peer\":\"p\",\"gen\":1,\"width\":320,\"height\":180,\"fps\":99,\"rgb\":0}",
+                "{\"op\":\"frames\",\"peer\":\"p\",\"gen\":1,\"video-fps\":-1,\"audio\":false}",
+                "{\"op\":\"create\",\"peer\":\"p\",\"gen\":1,\"offerer\":true,\"audio\":true,\"video\":1}"}) {
             assertThrows(WireException.class, () -> Wire.decodeCommand(bad), bad);
         }
     }

@@ -27,9 +27,11 @@ import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.MediaOptions;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerRole;
 import dev.mxrtc.media.PeerState;
+import dev.mxrtc.media.VideoPattern;
 
 /**
  * The built bundle with dev.mxrtc.webrtc in a real Felix with SCR: the MediaEngine component finds the worker's
@@ -48,7 +50,8 @@ class MediaBundleIT {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, tmp.resolve("felix").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.slf4j;version=2.0.16,dev.mxrtc.media;version=0.1.0");
+        // the API from the class path, at the version in dev/mxrtc/media/package-info.java, so the service's type is ours
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.slf4j;version=2.0.16,dev.mxrtc.media;version=0.2.0");
         Framework fw = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         fw.start();
         try {
@@ -76,16 +79,19 @@ class MediaBundleIT {
             Recorder rx = new Recorder();
             Recorder ry = new Recorder();
             ry.echoPrefix = "echo:";
-            Peer y = engine.createPeer("y", PeerRole.ANSWERER, false, ry);
+            // data and video, no audio: the worker started from the bundle jars has libwebrtc's video classes too
+            Peer y = engine.createPeer("y", PeerRole.ANSWERER, new MediaOptions(false, true), ry);
             ry.self = y;
             rx.remote.set(y);
-            Peer x = engine.createPeer("x", PeerRole.OFFERER, false, rx);
+            Peer x = engine.createPeer("x", PeerRole.OFFERER, new MediaOptions(false, true), rx);
             rx.self = x;
             ry.remote.set(x);
             Recorder.await(Duration.ofSeconds(20), () -> rx.find(0, e -> e == PeerState.CONNECTED) >= 0,
                     "connected");
             x.send("hello from felix");
             Recorder.await(Duration.ofSeconds(10), () -> rx.find(0, "echo:hello from felix"::equals) >= 0, "echo");
+            x.publishVideo(VideoPattern.solid(0x28C040));
+            Recorder.await(Duration.ofSeconds(20), () -> ry.saw(0, 0x28C040, 320, 180, 20) >= 0, "video in Felix");
             t.close();
 
             media.stop();
