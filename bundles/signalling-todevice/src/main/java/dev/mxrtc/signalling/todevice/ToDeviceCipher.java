@@ -1,46 +1,71 @@
 package dev.mxrtc.signalling.todevice;
 
-import java.util.Optional;
-
-import dev.mxrtc.matrix.ToDeviceEvent;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The seam for Olm: seals a call event for one device and opens received {@code m.room.encrypted} to-device
- * events. {@link #NONE} sends cleartext (what matrix-js-sdk's full mesh does unless its room is encrypted). An
- * implementation over the E2EE bundle's {@code DeviceCrypto} would encrypt with the device's Olm session and, on
- * receipt, check that the decrypted sender device is the {@code device_id} the content claims.
+ * The seam for Olm between the to-device transport and the E2EE bundle. {@link #NONE} is cleartext; {@link OlmCipher}
+ * encrypts through the E2EE runtime's {@code EncryptedToDeviceSender} and receives through its
+ * {@code VerifiedToDeviceListener} whiteboard (the runtime is the only decrypter of the account's Olm traffic). This
+ * interface names no E2EE type, so the transport runs without the E2EE bundle.
  */
 public interface ToDeviceCipher {
 
-    String ENCRYPTED = "m.room.encrypted";
-
-    /** What goes on the wire for one device. */
-    record Sealed(String type, String contentJson) {
+    /** A decrypted call event and the device the Olm session proved it came from. */
+    record Opened(String senderUserId, String senderDeviceId, String type, String contentJson) {
+        public Opened {
+            Objects.requireNonNull(senderUserId, "senderUserId");
+            Objects.requireNonNull(senderDeviceId, "senderDeviceId");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(contentJson, "contentJson");
+        }
     }
 
-    Sealed seal(String userId, String deviceId, String type, String contentJson);
+    /** What {@link #send} did. */
+    enum Result {
+        /** Sent as {@code m.room.encrypted}. */
+        ENCRYPTED,
+        /** Nothing sent: the device publishes no keys (it does no end-to-end encryption). */
+        NO_DEVICE_KEYS
+    }
 
-    /** @return the decrypted event (type and content of the plaintext, the sender checked), or empty to drop it */
-    Optional<ToDeviceEvent> open(ToDeviceEvent encrypted);
+    /** @return whether this cipher encrypts for the account (false for {@link #NONE}) */
+    boolean covers(String userId, String deviceId);
 
-    /** @return whether cleartext call events are refused */
-    boolean requireEncryption();
+    /**
+     * Encrypts one call event for one device and sends it.
+     *
+     * @throws IllegalStateException when it could not be sent (no one-time key, homeserver refused, ...)
+     */
+    Result send(String userId, String deviceId, String type, String contentJson, String txnId);
 
-    /** Cleartext: no encryption, encrypted events are not for signalling. */
+    /**
+     * Starts handing the account's decrypted call events to {@code inbound} (on the sync thread, in order).
+     *
+     * @return closing it stops
+     */
+    AutoCloseable open(String userId, String deviceId, Consumer<Opened> inbound);
+
+    /** Cleartext: encrypts for no one, opens nothing. */
     ToDeviceCipher NONE = new ToDeviceCipher() {
         @Override
-        public Sealed seal(String userId, String deviceId, String type, String contentJson) {
-            return new Sealed(type, contentJson);
-        }
-
-        @Override
-        public Optional<ToDeviceEvent> open(ToDeviceEvent encrypted) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean requireEncryption() {
+        public boolean covers(String userId, String deviceId) {
             return false;
+        }
+
+        @Override
+        public Result send(String userId, String deviceId, String type, String contentJson, String txnId) {
+            throw new IllegalStateException("the cleartext cipher does not encrypt");
+        }
+
+        @Override
+        public AutoCloseable open(String userId, String deviceId, Consumer<Opened> inbound) {
+            return () -> { };
+        }
+
+        @Override
+        public String toString() {
+            return "cleartext";
         }
     };
 }
