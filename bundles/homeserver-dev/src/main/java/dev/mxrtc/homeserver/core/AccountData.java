@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxrtc.homeserver.http.Json;
 import dev.mxrtc.homeserver.http.MatrixError;
 import dev.mxrtc.homeserver.store.Database;
-import dev.mxrtc.homeserver.store.Database.Tx;
+import dev.mxrtc.homeserver.store.Database.Reads;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -32,7 +32,7 @@ public final class AccountData {
     }
 
     /** Account data events for {@code roomId} ("" = global) changed after {@code since}. */
-    public ArrayNode since(Tx tx, String userId, String roomId, long since, long upTo) throws SQLException {
+    public ArrayNode since(Reads tx, String userId, String roomId, long since, long upTo) throws SQLException {
         ArrayNode out = Json.array();
         tx.query("SELECT type, content FROM account_data WHERE user_id = ? AND room_id = ? AND stream_id > ? AND stream_id <= ? "
                 + "ORDER BY stream_id", rs -> {
@@ -50,7 +50,7 @@ public final class AccountData {
                 userId, Json.write(filter))));
     }
 
-    public ObjectNode filter(Caller caller, String userId, String filterId) {
+    public ObjectNode filter(Caller caller, String userId, String filterId) throws InterruptedException {
         if (!caller.userId().equals(userId)) throw MatrixError.forbidden("Cannot read filters of other users");
         long id;
         try {
@@ -58,13 +58,14 @@ public final class AccountData {
         } catch (NumberFormatException e) {
             throw MatrixError.notFound("No such filter");
         }
-        return db.tx(tx -> tx.queryOne("SELECT filter FROM filters WHERE user_id = ? AND filter_id = ?",
+        // read on a snapshot: js-sdk names its filter by id on every /sync, which must not wait for the writer lock
+        return db.read(tx -> tx.queryOne("SELECT filter FROM filters WHERE user_id = ? AND filter_id = ?",
                 rs -> (ObjectNode) Json.parseStored(rs.getString(1)), userId, id))
                 .orElseThrow(() -> MatrixError.notFound("No such filter"));
     }
 
     /** The filter {@code /sync} was given: inline JSON or a stored filter id. */
-    public JsonNode resolveFilter(Caller caller, String param) {
+    public JsonNode resolveFilter(Caller caller, String param) throws InterruptedException {
         if (param == null || param.isEmpty()) return Json.object();
         if (param.trim().startsWith("{")) {
             JsonNode n = Json.parseRequest(param.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.mxrtc.homeserver.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxrtc.homeserver.http.Json;
+import dev.mxrtc.homeserver.store.Database.Reads;
 import dev.mxrtc.homeserver.store.Database.Tx;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -78,7 +79,7 @@ public final class Events {
                 + "WHERE s.room_id = ? AND s.type = ? AND s.state_key = ?", StoredEvent::read, roomId, type, stateKey);
     }
 
-    public List<StoredEvent> fullState(Tx tx, String roomId) throws SQLException {
+    public List<StoredEvent> fullState(Reads tx, String roomId) throws SQLException {
         return tx.query("SELECT " + cols("e") + " FROM room_state s JOIN events e ON e.event_id = s.event_id "
                 + "WHERE s.room_id = ? ORDER BY e.stream_id", StoredEvent::read, roomId);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxrtc.homeserver.http.Json;
 import dev.mxrtc.homeserver.http.MatrixError;
 import dev.mxrtc.homeserver.store.Database;
+import dev.mxrtc.homeserver.store.Database.Reads;
 import dev.mxrtc.homeserver.store.Database.Tx;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class Keys {
         return keyId.substring(0, colon);
     }
 
-    public ObjectNode otkCounts(Tx tx, Caller caller) throws SQLException {
+    public ObjectNode otkCounts(Reads tx, Caller caller) throws SQLException {
         ObjectNode counts = Json.object();
         tx.query("SELECT algorithm, COUNT(*) FROM one_time_keys WHERE user_id = ? AND device_id = ? GROUP BY algorithm",
                 rs -> counts.put(rs.getString(1), rs.getLong(2)), caller.userId(), caller.deviceId());
@@ -81,7 +82,7 @@ public final class Keys {
         return counts;
     }
 
-    public List<String> unusedFallbackTypes(Tx tx, Caller caller) throws SQLException {
+    public List<String> unusedFallbackTypes(Reads tx, Caller caller) throws SQLException {
         return tx.query("SELECT algorithm FROM fallback_keys WHERE user_id = ? AND device_id = ? AND used = FALSE",
                 rs -> rs.getString(1), caller.userId(), caller.deviceId());
     }
@@ -184,7 +185,7 @@ public final class Keys {
     }
 
     /** Users (sharing a room with {@code caller}, or the caller) whose devices changed after {@code since}. */
-    public List<String> changedSince(Tx tx, Caller caller, long since, long upTo) throws SQLException {
+    public List<String> changedSince(Reads tx, Caller caller, long since, long upTo) throws SQLException {
         List<String> changed = tx.query("SELECT DISTINCT c.user_id FROM device_list_changes c WHERE c.stream_id > ? "
                 + "AND c.stream_id <= ? AND (c.user_id = ? OR EXISTS (SELECT 1 FROM room_state a JOIN room_state b "
                 + "ON a.room_id = b.room_id WHERE a.type = 'm.room.member' AND b.type = 'm.room.member' "
@@ -229,19 +230,30 @@ public final class Keys {
     }
 
     /**
-     * The caller's pending to-device messages: those at or before {@code ackedUpTo} were delivered by an
-     * earlier sync that the client has now acknowledged by sending its token back, so they are deleted.
+     * The caller's to-device messages after {@code after} up to {@code upTo}, in stream order. Those at or before
+     * {@code after} were delivered by an earlier sync that the client acknowledged by sending its token back: they are
+     * not repeated, and {@link #deleteAcknowledged} removes them.
      */
-    public List<ObjectNode> toDeviceFor(Tx tx, Caller caller, long ackedUpTo, long upTo) throws SQLException {
-        tx.update("DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_id <= ?",
-                caller.userId(), caller.deviceId(), ackedUpTo);
-        return tx.query("SELECT sender, type, content FROM to_device WHERE user_id = ? AND device_id = ? AND stream_id <= ? "
-                + "ORDER BY stream_id", rs -> {
+    public List<ObjectNode> toDeviceFor(Reads tx, Caller caller, long after, long upTo) throws SQLException {
+        return tx.query("SELECT sender, type, content FROM to_device WHERE user_id = ? AND device_id = ? "
+                + "AND stream_id > ? AND stream_id <= ? ORDER BY stream_id", rs -> {
                     ObjectNode o = Json.object();
                     o.put("sender", rs.getString(1));
                     o.put("type", rs.getString(2));
                     o.set("content", Json.parseStored(rs.getString(3)));
                     return o;
-                }, caller.userId(), caller.deviceId(), upTo);
+                }, caller.userId(), caller.deviceId(), after, upTo);
+    }
+
+    /** Whether the caller's device has acknowledged messages still stored (at or before {@code ackedUpTo}). */
+    public boolean hasAcknowledged(Reads tx, Caller caller, long ackedUpTo) throws SQLException {
+        return tx.queryOne("SELECT 1 FROM to_device WHERE user_id = ? AND device_id = ? AND stream_id <= ? LIMIT 1",
+                rs -> 1, caller.userId(), caller.deviceId(), ackedUpTo).isPresent();
+    }
+
+    /** Deletes the caller's device's messages at or before {@code ackedUpTo}: its sync acknowledged them. */
+    public void deleteAcknowledged(Tx tx, Caller caller, long ackedUpTo) throws SQLException {
+        tx.update("DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_id <= ?",
+                caller.userId(), caller.deviceId(), ackedUpTo);
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxrtc.homeserver.http.Json;
 import dev.mxrtc.homeserver.store.Database;
-import dev.mxrtc.homeserver.store.Database.Tx;
+import dev.mxrtc.homeserver.store.Database.Reads;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code GET /sync}: initial and incremental, long-polling without holding the database lock.
+ * {@code GET /sync}: initial and incremental, long-polling without holding the database lock, and computed on a
+ * read snapshot ({@link Database#read}), so without the writer lock too. The one write a sync causes, deleting the
+ * to-device messages its since token acknowledges, is a short write transaction taken only when there are some.
  *
  * <p>Per joined room: {@code timeline} (the last {@code limit} events, {@code limited} and {@code prev_batch}),
  * {@code state} (full state minus the timeline on initial sync or a new join; the gap's state changes on a
@@ -48,7 +50,8 @@ public final class Sync {
 
     private record Options(int limit, boolean lazyMembers, boolean fullState) {}
 
-    private record Result(ObjectNode body, boolean empty, long position) {}
+    /** @param acknowledged to-device messages at or before the since token are still stored (to delete) */
+    private record Result(ObjectNode body, boolean empty, long position, boolean acknowledged, long from) {}
 
     public ObjectNode sync(Caller caller, String since, long timeoutMs, JsonNode filter, boolean fullState)
             throws InterruptedException {
@@ -64,13 +67,19 @@ public final class Sync {
         long waitAfter = from == null || fullState ? -1 : from;
         while (true) {
             if (waitAfter >= 0) notifier.awaitBeyond(caller.userId(), waitAfter, deadline);
-            Result r = db.tx(tx -> compute(tx, caller, from, options));
+            Result r = db.read(reads -> compute(reads, caller, from, options));
+            if (r.acknowledged()) {
+                db.tx(tx -> {
+                    keys.deleteAcknowledged(tx, caller, r.from());
+                    return null;
+                });
+            }
             if (from == null || !r.empty() || System.nanoTime() >= deadline) return r.body();
             waitAfter = r.position();
         }
     }
 
-    private Result compute(Tx tx, Caller caller, Long sinceOrNull, Options opt) throws SQLException {
+    private Result compute(Reads tx, Caller caller, Long sinceOrNull, Options opt) throws SQLException {
         long now = tx.position();
         boolean initial = sinceOrNull == null;
         long from = initial ? 0 : Math.min(sinceOrNull, now);
@@ -113,6 +122,7 @@ public final class Sync {
 
         ArrayNode toDevice = out.putObject("to_device").putArray("events");
         keys.toDeviceFor(tx, caller, from, now).forEach(toDevice::add);
+        boolean acknowledged = !initial && keys.hasAcknowledged(tx, caller, from);
         if (!toDevice.isEmpty()) empty = false;
         ObjectNode deviceLists = out.putObject("device_lists");
         ArrayNode changedUsers = deviceLists.putArray("changed");
@@ -128,10 +138,10 @@ public final class Sync {
         out.putObject("account_data").set("events", globalData);
         if (!globalData.isEmpty()) empty = false;
         out.putObject("presence").putArray("events");
-        return new Result(out, empty, now);
+        return new Result(out, empty, now, acknowledged, from);
     }
 
-    private ObjectNode joinedRoom(Tx tx, Caller caller, String roomId, boolean full, long from, long now, Options opt)
+    private ObjectNode joinedRoom(Reads tx, Caller caller, String roomId, boolean full, long from, long now, Options opt)
             throws SQLException {
         long after = full ? 0 : from;
         List<StoredEvent> recent = tx.query("SELECT " + StoredEvent.COLUMNS + " FROM events WHERE room_id = ? "
@@ -185,7 +195,7 @@ public final class Sync {
         return room;
     }
 
-    private ObjectNode leftRoom(Tx tx, Caller caller, String roomId, long from, long leftAt, Options opt) throws SQLException {
+    private ObjectNode leftRoom(Reads tx, Caller caller, String roomId, long from, long leftAt, Options opt) throws SQLException {
         List<StoredEvent> recent = tx.query("SELECT " + StoredEvent.COLUMNS + " FROM events WHERE room_id = ? "
                 + "AND stream_id > ? AND stream_id <= ? ORDER BY stream_id DESC LIMIT ?", StoredEvent::read,
                 roomId, from, leftAt, opt.limit() + 1);
@@ -202,7 +212,7 @@ public final class Sync {
         return room;
     }
 
-    private ArrayNode inviteState(Tx tx, String roomId, String userId) throws SQLException {
+    private ArrayNode inviteState(Reads tx, String roomId, String userId) throws SQLException {
         ArrayNode out = Json.array();
         for (StoredEvent e : events.fullState(tx, roomId)) {
             boolean mine = "m.room.member".equals(e.type()) && userId.equals(e.stateKey());
@@ -220,7 +230,7 @@ public final class Sync {
         return out;
     }
 
-    private ObjectNode summary(Tx tx, String roomId, String userId) throws SQLException {
+    private ObjectNode summary(Reads tx, String roomId, String userId) throws SQLException {
         List<String[]> members = tx.query("SELECT state_key, membership FROM room_state WHERE room_id = ? "
                 + "AND type = 'm.room.member' ORDER BY stream_id", rs -> new String[] {rs.getString(1), rs.getString(2)}, roomId);
         ObjectNode s = Json.object();

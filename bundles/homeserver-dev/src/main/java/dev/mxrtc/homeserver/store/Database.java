@@ -15,13 +15,26 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * The embedded H2 database under the data directory, with one connection and one lock: every read and write
- * runs as a transaction while holding the lock (a single writer is plenty for a development server). The
- * lock is never held while a client long-polls.
+ * The embedded H2 database under the data directory: one writer connection behind one lock, and a small pool of
+ * read connections that never take that lock.
+ *
+ * <ul>
+ *   <li>{@link #tx} runs a transaction on the writer connection while holding the lock (a single writer is plenty for
+ *       a development server). Every write goes through it, and so do reads that decide a write.</li>
+ *   <li>{@link #read} runs read-only work on a pooled connection in H2's {@code SNAPSHOT} isolation: its first
+ *       statement fixes a consistent view of <em>all</em> tables (H2 takes every table's MVCC root at once), and the
+ *       work sees that view, and only it, to the end. The stream position is read inside that view, so everything at
+ *       or below it is committed and visible, and nothing written later is. {@code /sync} reads this way: under load
+ *       its ~12 queries per answer no longer queue behind senders' writes, nor senders behind them.</li>
+ * </ul>
+ * The lock is never held while a client long-polls.
  *
  * <p>Stream positions come from one monotonic counter ({@code meta.stream}) that transactions advance with
  * {@link Tx#nextStreamId()} (anyone's {@code /sync} may see the item) or {@link Tx#nextStreamIdFor} (only the named
@@ -45,14 +58,40 @@ public final class Database implements AutoCloseable {
         void advanced(long to, Optional<Set<String>> audience);
     }
 
+    /** Read-only work on a consistent snapshot. */
+    @FunctionalInterface
+    public interface ReadWork<T> {
+        T run(Reads reads) throws SQLException;
+    }
+
+    /** The queries of a transaction or of a snapshot: what read-only code needs. */
+    public interface Reads {
+        /** The stream position this work sees: every item at or below it, none above. */
+        long position();
+
+        <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException;
+
+        default <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
+            List<T> all = query(sql, row, args);
+            return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.getFirst());
+        }
+    }
+
     /** Maps the current row. */
     @FunctionalInterface
     public interface Row<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** Read connections: enough for both cores to be busy reading while others wait on the network. */
+    static final int READERS = Math.max(2, Math.min(8, 2 * Runtime.getRuntime().availableProcessors()));
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Connection conn;
+    /** Idle read connections; a reader takes one, or waits for one. */
+    private final BlockingQueue<Connection> readers = new LinkedBlockingQueue<>();
+    private final List<Connection> allReaders = new ArrayList<>();
+    private volatile boolean readersClosed;
     private final Advance onAdvance;
     private long position;
     private boolean closed;
@@ -71,7 +110,17 @@ public final class Database implements AutoCloseable {
             conn.setAutoCommit(false);
             createSchema();
             position = tx(t -> t.queryOne("SELECT v FROM meta WHERE k = 'stream'", rs -> rs.getLong(1)).orElse(0L));
+            for (int i = 0; i < READERS; i++) {
+                Connection r = ds.getConnection();
+                allReaders.add(r);
+                r.setAutoCommit(false);
+                try (Statement st = r.createStatement()) {
+                    st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+                }
+                readers.add(r);
+            }
         } catch (SQLException e) {
+            closeQuietly();
             throw new IllegalStateException("Cannot open homeserver database in " + dataDir, e);
         }
     }
@@ -132,22 +181,100 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs read-only {@code work} on a consistent snapshot without the writer lock (see the class comment). Waits for
+     * a free read connection if all are busy. Work that writes must use {@link #tx} instead.
+     *
+     * @throws InterruptedException while waiting for a read connection
+     */
+    public <T> T read(ReadWork<T> work) throws InterruptedException {
+        Connection c;
+        while ((c = readers.poll(100, TimeUnit.MILLISECONDS)) == null) {
+            if (readersClosed) throw new IllegalStateException("database closed");
+        }
+        try {
+            if (readersClosed) throw new IllegalStateException("database closed");
+            boolean ok = false;
+            try {
+                // the first statement fixes the snapshot of every table, so the position read here bounds the view
+                long at;
+                try (PreparedStatement ps = c.prepareStatement("SELECT v FROM meta WHERE k = 'stream'");
+                        ResultSet rs = ps.executeQuery()) {
+                    at = rs.next() ? rs.getLong(1) : 0L;
+                }
+                T result = work.run(new Snapshot(c, at));
+                c.commit(); // ends the snapshot (nothing was written)
+                ok = true;
+                return result;
+            } finally {
+                if (!ok) c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
     @Override
     public void close() {
         lock.lock();
         try {
             if (closed) return;
             closed = true;
-            conn.close();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            closeQuietly();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Closes the read connections, then the writer (H2 closes the database with its last connection). */
+    private void closeQuietly() {
+        readersClosed = true;
+        for (Connection r : allReaders) {
+            try {
+                r.close(); // a read under way fails with "database closed"; it was answering a stopping server
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
+        try {
+            if (conn != null) conn.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A read-only view at one snapshot of a read connection. */
+    private static final class Snapshot implements Reads {
+        private final Connection c;
+        private final long position;
+
+        Snapshot(Connection c, long position) {
+            this.c = c;
+            this.position = position;
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<T> out = new ArrayList<>();
+                    while (rs.next()) out.add(row.map(rs));
+                    return out;
+                }
+            }
+        }
+    }
+
     /** The running transaction: statement helpers and stream id allocation. */
-    public final class Tx {
+    public final class Tx implements Reads {
         private long pending;
         private boolean broadcast;
         private final Set<String> audience = new HashSet<>();
@@ -175,6 +302,7 @@ public final class Database implements AutoCloseable {
         }
 
         /** The stream position as seen by this transaction (including its own allocations). */
+        @Override
         public long position() {
             return pending;
         }
@@ -185,17 +313,13 @@ public final class Database implements AutoCloseable {
             }
         }
 
+        @Override
         public <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
             try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();
                 while (rs.next()) out.add(row.map(rs));
                 return out;
             }
-        }
-
-        public <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
-            List<T> all = query(sql, row, args);
-            return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.getFirst());
         }
 
         /** Inserts and returns the generated key (for AUTO_INCREMENT tables). */
