@@ -60,7 +60,7 @@ final class PeerVideo {
     private volatile boolean closed;
     // decoder thread
     private volatile int framesPerSecond;
-    private long lastDelivered;
+    private long nextDelivery = System.nanoTime();
 
     PeerVideo(PeerConnectionFactory factory, String peer, int gen, WorkerPeer.Host host) {
         this.factory = factory;
@@ -242,8 +242,10 @@ final class PeerVideo {
                     i.getStrideV());
             int fps = framesPerSecond;
             long now = System.nanoTime();
-            if (fps > 0 && now - lastDelivered >= 1_000_000_000L / fps) {
-                lastDelivered = now;
+            long period = fps > 0 ? 1_000_000_000L / fps : 0;
+            if (fps > 0 && now >= nextDelivery) {
+                // due times advance by the period (not from each delivery), so jitter does not lower the rate
+                nextDelivery = now - nextDelivery > period ? now + period : nextDelivery + period;
                 int cw = (w + 1) / 2;
                 int ch = (h + 1) / 2;
                 byte[] packed = new byte[I420Frame.size(w, h)];

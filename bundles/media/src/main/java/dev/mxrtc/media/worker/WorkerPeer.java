@@ -164,8 +164,8 @@ final class WorkerPeer {
             if (video.addToOffer(pc)) {
                 renegotiate("video");
             }
-        } else if (!video.hasSection()) {
-            host.emit(new Event.Error(id, gen, "video", "no video section offered yet: frames go out once the"
+        } else if (remoteSet && !video.hasSection()) {
+            host.emit(new Event.Error(id, gen, "video", "the offer had no video section: frames go out once the"
                     + " offerer offers video"));
         }
     }

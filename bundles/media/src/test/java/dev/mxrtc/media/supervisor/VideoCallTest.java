@@ -63,6 +63,8 @@ class VideoCallTest {
             System.out.printf("video-first: %d ms from createPeer to both pictures measured; B sees #%06x at %.1f fps"
                     + " (sent #%06x), A sees #%06x (sent #%06x)%n", firstVideoMs, atB.rgb(), atB.fps(), RED,
                     atA.rgb(), BLUE);
+            // B published before the offer arrived: no error, its frames went out once the offer brought video
+            assertEquals(-1, rb.find(0, e -> e instanceof Recorder.Err), "no errors at B");
             // only one offer: the video section was in the first one
             assertEquals(1, count(ra, e -> e instanceof Recorder.Sdp s && s.type() == SessionDescription.Type.OFFER));
 
@@ -82,7 +84,7 @@ class VideoCallTest {
             int perSecond = (int) Math.round((count(rb, e -> e instanceof I420Frame) - framesNow)
                     / ((System.nanoTime() - tf) / 1e9));
             System.out.println("video-frames-delivered: " + perSecond + " per second (asked for at most 5)");
-            assertTrue(perSecond <= 7, "frame delivery capped near 5/s, was " + perSecond);
+            assertTrue(perSecond >= 1 && perSecond <= 6, "frame delivery capped at 5/s, was " + perSecond);
 
             // decoded PCM: its dominant frequency is A's tone
             Recorder.await(Duration.ofSeconds(20), () -> rb.heard(0, 440) >= 0, "B hears 440 Hz");
