@@ -22,7 +22,9 @@ import java.util.Set;
  * <p>Per joined room: {@code timeline} (the last {@code limit} events, {@code limited} and {@code prev_batch}),
  * {@code state} (full state minus the timeline on initial sync or a new join; the gap's state changes on a
  * limited incremental sync), MSC4354 {@code msc4354_sticky.events} (unexpired sticky events in the window,
- * regardless of the timeline limit, minus those already in the timeline), room account data, summary and
+ * regardless of the timeline limit, minus those already in the timeline), room account data, {@code summary} (only
+ * when the room is sent in full or its membership changed in the window, as the spec allows: it cost a query per room
+ * per answer) and
  * empty {@code ephemeral}/{@code unread_notifications}. Invites carry stripped state; left rooms their timeline
  * up to the leave. To-device messages are delivered until a later {@code since} acknowledges them.
  */
@@ -191,7 +193,7 @@ public final class Sync {
         ObjectNode unread = room.putObject("unread_notifications");
         unread.put("highlight_count", 0);
         unread.put("notification_count", 0);
-        room.set("summary", summary(tx, roomId, caller.userId()));
+        if (full || hasMemberEvent(timeline) || hasMemberEvent(state)) room.set("summary", summary(tx, roomId, caller.userId()));
         return room;
     }
 
@@ -228,6 +230,13 @@ public final class Sync {
             }
         }
         return out;
+    }
+
+    private static boolean hasMemberEvent(List<StoredEvent> list) {
+        for (StoredEvent e : list) {
+            if ("m.room.member".equals(e.type())) return true;
+        }
+        return false;
     }
 
     private ObjectNode summary(Reads tx, String roomId, String userId) throws SQLException {
