@@ -37,7 +37,10 @@ import dev.mxrtc.matrix.StandaloneClient;
  * changes call or leaves {@code connected};</li>
  * <li>B's media worker gets SIGKILL: B stays up with the same session and member ids, and media between B and both
  * others is back (which needs the swapped signalling: the calls are renewed over it), printed and asserted &lt;= 5 s;</li>
- * <li>B's full_mesh focus bundle file is replaced mid-call: same session and member ids, media back, gap printed.</li>
+ * <li>B's full_mesh focus bundle file is replaced mid-call: same session and member ids, media back, gap printed;</li>
+ * <li>the operators switch the participations to the websocket hub that A serves (edited join files: each runtime
+ * rejoins with the new transport); all pairs connect over the hub and hear each other; B's websocket bundle file is
+ * replaced: no connection changes.</li>
  * </ol>
  * Runs in the module's network namespace (src/test/netns/bin/java): the runtimes and their workers inherit it. The
  * runtimes' logs stay in target/runs/runtimes-*.
@@ -69,9 +72,10 @@ class RuntimeFullMeshTest {
     @Test
     void threeRuntimesMeshAndSurviveASignallingSwapAWorkerKillAndAFocusSwap() throws Exception {
         long t0 = System.nanoTime();
-        RuntimeNode a = RuntimeNode.create(DIST, dir, "a", 440, "");
-        RuntimeNode b = RuntimeNode.create(DIST, dir, "b", 660, a.base());
-        RuntimeNode c = RuntimeNode.create(DIST, dir, "c", 880, a.base());
+        int hubPort = dev.mxrtc.testsupport.ForkedRuntime.freePort();
+        RuntimeNode a = RuntimeNode.create(DIST, dir, "a", 440, "", hubPort);
+        RuntimeNode b = RuntimeNode.create(DIST, dir, "b", 660, a.base(), hubPort);
+        RuntimeNode c = RuntimeNode.create(DIST, dir, "c", 880, a.base(), hubPort);
         nodes.addAll(List.of(a, b, c));
         for (RuntimeNode n : nodes) { // B and C retry their logins until A's homeserver answers
             n.start();
@@ -87,9 +91,8 @@ class RuntimeFullMeshTest {
                 Optional.empty(), Optional.empty(), false));
         long joinAt = System.nanoTime();
         for (RuntimeNode n : nodes) { // what an operator does: one participation file per runtime
-            n.write("etc/dev.mxrtc.membership.join-mesh.cfg", ("room = " + room + "\nslot = m.call#ROOM\n"
-                    + "transports = [{\"type\":\"full_mesh\",\"signalling\":\"to_device\"}]\nformat = AUTO\n"
-                    + "application.fields = {\"m.call.intent\":\"audio\"}\n").getBytes(StandardCharsets.UTF_8));
+            n.write("etc/dev.mxrtc.membership.join-mesh.cfg", joinFile(room, "{\"type\":\"full_mesh\","
+                    + "\"signalling\":\"to_device\"}"));
         }
 
         // 1. all pairs connect, every runtime hears the other two tones
@@ -170,6 +173,41 @@ class RuntimeFullMeshTest {
         }
         assertEquals(session, sessionStart(b, room), "the same session after the focus swap");
         assertTrue(b.process().isAlive());
+
+        // 5. the same call over the websocket hub that A serves: the operator edits the join files (each runtime leaves
+        //    and joins again with the new transport); then B's websocket bundle file is replaced mid-call
+        long wsAt = System.nanoTime();
+        String ws = "{\"type\":\"full_mesh\",\"signalling\":\"websocket\",\"websocket_url\":\""
+                + RuntimeNode.hubUrl(hubPort) + "\"}";
+        for (RuntimeNode n : nodes) {
+            n.write("etc/dev.mxrtc.membership.join-mesh.cfg", joinFile(room, ws));
+        }
+        await(90_000, "every runtime meshed over the websocket hub, hearing every tone", () -> nodes.stream()
+                .allMatch(n -> n.signalling().equals("websocket") && n.mesh().map(m -> m.path("connections").size() == 1)
+                        .orElse(false)) && allHear(0));
+        System.out.println("websocket: join files edited -> all 3 pairs connected over the hub in " + ms(wsAt) + " ms");
+        Map<String, String> wsCalls = callsOf();
+        long wsBefore = b.serviceId("SignallingTransport", "mxrtc.signalling.type", "websocket");
+        b.replaceDeployed("dev.mxrtc.signalling.websocket.jar", "websocket-1");
+        List<String> wsChanges = new ArrayList<>();
+        await(20_000, "B's websocket transport re-registered by the updated bundle", () -> {
+            wsChanges.addAll(diff(wsCalls, callsOf()));
+            long now = b.serviceId("SignallingTransport", "mxrtc.signalling.type", "websocket");
+            return now != -1 && now != wsBefore;
+        });
+        long wsWatch = System.currentTimeMillis() + 3_000;
+        while (System.currentTimeMillis() < wsWatch) {
+            wsChanges.addAll(diff(wsCalls, callsOf()));
+            Thread.sleep(200);
+        }
+        assertTrue(wsChanges.isEmpty(), "connections changed during the websocket swap: " + wsChanges);
+        assertTrue(allHear(0), "media still flows after the websocket swap");
+        System.out.println("websocket swap: no connection changed state or call in the 3 s after the swap");
+    }
+
+    static byte[] joinFile(String room, String transport) {
+        return ("room = " + room + "\nslot = m.call#ROOM\ntransports = [" + transport + "]\nformat = AUTO\n"
+                + "application.fields = {\"m.call.intent\":\"audio\"}\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**

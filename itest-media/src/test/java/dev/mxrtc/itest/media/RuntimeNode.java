@@ -50,13 +50,22 @@ final class RuntimeNode implements AutoCloseable {
 
     /**
      * A copy of the distribution that publishes {@code toneHz} in every full mesh. With {@code homeserverUrl} empty it
-     * serves the embedded homeserver and its account is {@code @mxrtc:localhost}; otherwise its homeserver .cfg is
-     * removed and its account {@code @mxrtc-<name>:localhost} lives on that homeserver.
+     * serves the embedded homeserver and the websocket hub (on {@code hubPort}), and its account is
+     * {@code @mxrtc:localhost}; otherwise its homeserver .cfg is removed and its account {@code @mxrtc-<name>:localhost}
+     * lives on that homeserver. Every runtime's websocket client connects to the hub at {@code hubPort}.
      */
-    static RuntimeNode create(Path dist, Path dir, String name, double toneHz, String homeserverUrl) throws IOException {
+    static RuntimeNode create(Path dist, Path dir, String name, double toneHz, String homeserverUrl, int hubPort)
+            throws IOException {
         ForkedRuntime rt = ForkedRuntime.copy(dist, dir.resolve(name));
         int port = ForkedRuntime.freePort();
         Path etc = rt.home().resolve("etc");
+        if (homeserverUrl.isEmpty()) { // the shipped example, on a free port
+            Files.writeString(etc.resolve("dev.mxrtc.signalling.websocket.hub.cfg"),
+                    Files.readString(etc.resolve("dev.mxrtc.signalling.websocket.hub.cfg.example"))
+                            .replaceFirst("(?m)^port = .*$", "port = " + hubPort));
+        }
+        Files.writeString(etc.resolve("dev.mxrtc.signalling.websocket.client.cfg"),
+                "hubUrl = " + hubUrl(hubPort) + "\n");
         // not what this test is about, and one Olm account less to create on a loaded machine
         Files.deleteIfExists(etc.resolve("dev.mxrtc.e2ee.runtime.cfg"));
         Files.writeString(etc.resolve("dev.mxrtc.focus.fullmesh.cfg"), "toneHz = " + toneHz + "\n");
@@ -70,6 +79,10 @@ final class RuntimeNode implements AutoCloseable {
                     .replaceFirst("(?m)^user_id = .*$", "user_id = " + user));
         }
         return new RuntimeNode(name, user, toneHz, rt, port);
+    }
+
+    static String hubUrl(int hubPort) {
+        return "ws://127.0.0.1:" + hubPort + "/signalling";
     }
 
     String base() {
@@ -132,6 +145,11 @@ final class RuntimeNode implements AutoCloseable {
     /** The full_mesh status (the first media backend), if the console answers. */
     Optional<JsonNode> mesh() {
         return admin("/media").map(m -> m.path("backends").path(0)).filter(b -> !b.isMissingNode());
+    }
+
+    /** The signalling of this runtime's one full-mesh connection ("" while there is none). */
+    String signalling() {
+        return mesh().map(b -> b.path("connections").path(0).path("signalling").asText()).orElse("");
     }
 
     /** The peers of this runtime's one full-mesh connection (empty while there is none). */
