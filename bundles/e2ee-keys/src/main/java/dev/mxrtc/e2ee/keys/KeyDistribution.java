@@ -104,17 +104,21 @@ public final class KeyDistribution implements AutoCloseable {
             senders.add(roomEvents);
         }
         keying[0] = scheme.open(session, self, (to, key) -> send(self, senders, to, key));
-        Joined previous = rooms.put(session.roomId(), new Joined(self, gate, keying[0]));
-        if (previous != null) {
-            previous.keying().close();
-        }
-        gate.membersChanged(session);
+        // The room becomes known and the keys kept for it are taken in one step under the early-buffer lock, which
+        // the router also holds from its rooms lookup to its add: a key that found no room is in the buffer before
+        // the room appears, so it is taken here; it can no longer be added after the drain and sit there unseen.
+        Joined previous;
         List<ReceivedKey> waiting = new ArrayList<>();
         synchronized (early) {
+            previous = rooms.put(session.roomId(), new Joined(self, gate, keying[0]));
             long now = clock.millis();
             early.removeIf(e -> now - e.getValue() >= settings.bufferExpiryMs());
             early.removeIf(e -> e.getKey().roomId().equals(session.roomId()) && waiting.add(e.getKey()));
         }
+        if (previous != null) {
+            previous.keying().close();
+        }
+        gate.membersChanged(session);
         waiting.forEach(gate::received);
         LOG.info("room {}: keying {} with scheme {}", session.roomId(), self.memberId(), scheme.type());
         return keying[0];
@@ -223,14 +227,17 @@ public final class KeyDistribution implements AutoCloseable {
     private final class Router implements KeySink {
         @Override
         public void received(ReceivedKey key) {
-            Joined j = rooms.get(key.roomId());
-            if (j == null) {
-                boolean kept;
-                synchronized (early) {
+            Joined j;
+            boolean kept = false;
+            synchronized (early) { // with join's put-and-drain: a key is either routed or kept where join finds it
+                j = rooms.get(key.roomId());
+                if (j == null) {
                     long now = clock.millis();
                     early.removeIf(e -> now - e.getValue() >= settings.bufferExpiryMs());
                     kept = early.size() < settings.maxBuffered() && early.add(Map.entry(key, now));
                 }
+            }
+            if (j == null) {
                 if (kept) {
                     LOG.debug("key index {} from {} for room {} kept until we join it", key.key().index(),
                             key.userId(), key.roomId());
