@@ -9,8 +9,9 @@ import dev.mxrtc.api.Member;
  * What a {@link FocusSelection} decides from: the session's joined members, its recent departures and the instant.
  *
  * @param membersOldestFirst the session's joined members, oldest first (the runtime's session order)
- * @param departures members that left the session, oldest departure first, within the algorithm's
- *        {@link FocusSelection#departureMemoryMs()} (a runtime may keep fewer: see its documentation)
+ * @param departures members that left the session, in the order the runtime learned of them (algorithms must not
+ *        depend on that order: clients receive leave events in different orders), within the algorithm's
+ *        {@link FocusSelection#departureMemoryMs()}; a runtime may keep fewer (the core keeps at most 256 per session)
  * @param now the instant to decide for (ms since the epoch), from the runtime's clock
  */
 public record SelectionContext(List<Member> membersOldestFirst, List<Departure> departures, long now) {

@@ -81,7 +81,7 @@ public final class Selections {
      * {@code full_mesh_into_livekit}): then that algorithm decides.
      *
      * @param membersOldestFirst the session's members, oldest first (not empty)
-     * @param departures the session's recent departures, oldest departure first
+     * @param departures the session's recent departures, in the order recorded
      * @param now the instant to decide for
      * @return the transport (empty when the algorithm is absent, cannot tell or fails) and when to ask again
      */
