@@ -71,6 +71,11 @@ final class JsPeer implements AutoCloseable {
         return peer;
     }
 
+    @Override
+    public String toString() {
+        return "js-sdk peer " + name;
+    }
+
     void send(String json) throws IOException {
         stdin.write((json + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
@@ -127,7 +132,7 @@ final class JsPeer implements AutoCloseable {
         }
     }
 
-    private String stderrTail() {
+    String stderrTail() {
         synchronized (stderrTail) {
             return stderrTail.length() > 4000 ? stderrTail.substring(stderrTail.length() - 4000) : stderrTail.toString();
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +48,8 @@ class JsSdkE2eeTest {
     private JavaMember bot;
     private JsPeer alice;
     private JsPeer bob;
+    private final byte[] storeKey = new byte[32];
+    private final OlmFactory olm = ServiceLoader.load(OlmFactory.class).findFirst().orElseThrow();
 
     @BeforeEach
     void start() throws Exception {
@@ -67,15 +70,18 @@ class JsSdkE2eeTest {
         }
     }
 
-    @Test
-    void jsSdkAndMxrtcExchangeMediaKeysAndRotateWithoutTheLeaver() throws Exception {
+    /**
+     * The shared set-up: two js-sdk peers and the mxrtc member in one encrypted room's MatrixRTC session, the core
+     * seeing three members and keying ours.
+     *
+     * @return the room id
+     */
+    private String threeMembersInAnEncryptedCall() throws Exception {
         String url = "http://127.0.0.1:" + homeserver.port();
         Path interop = JsPeer.interopDir();
         alice = JsPeer.start(interop, url, "alice", "ALICEDEV");
         bob = JsPeer.start(interop, url, "bob", "BOBDEV");
-        byte[] storeKey = new byte[32];
         new SecureRandom().nextBytes(storeKey);
-        OlmFactory olm = ServiceLoader.load(OlmFactory.class).findFirst().orElseThrow();
         bot = new JavaMember(url, "mxbot", "MXBOTDEV", dir.resolve("bot"), storeKey, olm, scheme);
 
         // an encrypted room (Rust crypto only tracks the devices of members of encrypted rooms)
@@ -89,9 +95,14 @@ class JsSdkE2eeTest {
         alice.await(l -> "joined".equals(l.path("type").asText()), 30_000, "joined");
         bob.await(l -> "joined".equals(l.path("type").asText()), 30_000, "joined");
         bot.join(room);
-
         await("mxrtc's core sees three members and keys our participation", () -> bot.session(room)
                 .map(s -> s.members().size() == 3).orElse(false) && bot.runtime.keying(room).isPresent(), 30_000);
+        return room;
+    }
+
+    @Test
+    void jsSdkAndMxrtcExchangeMediaKeysAndRotateWithoutTheLeaver() throws Exception {
+        String room = threeMembersInAnEncryptedCall();
         Member aliceMember = bot.member(room, "@alice:test.local").orElseThrow();
         Member bobMember = bot.member(room, "@bob:test.local").orElseThrow();
         Keying keying = bot.runtime.keying(room).orElseThrow();
@@ -101,7 +112,7 @@ class JsSdkE2eeTest {
         JsonNode aliceOwn = latestOwnKey(alice);
         JsonNode bobOwn = latestOwnKey(bob);
         await("mxrtc has alice's and bob's current keys", () -> matches(keying, aliceMember, aliceOwn)
-                && matches(keying, bobMember, bobOwn), 30_000);
+                && matches(keying, bobMember, bobOwn), 30_000, () -> explain(keying, aliceMember, bobMember));
         // mxrtc -> js-sdk: js-sdk's RTCEncryptionManager accepted the Java member's key (EncryptionKeyChanged)
         String botKey0Text = b64(botKey0);
         for (JsPeer js : List.of(alice, bob)) {
@@ -145,35 +156,20 @@ class JsSdkE2eeTest {
      */
     @Test
     void aRestartedMxrtcMemberKeepsDecryptingTheRustPeersOlmSession() throws Exception {
-        String url = "http://127.0.0.1:" + homeserver.port();
-        Path interop = JsPeer.interopDir();
-        alice = JsPeer.start(interop, url, "alice", "ALICEDEV");
-        bob = JsPeer.start(interop, url, "bob", "BOBDEV");
-        byte[] storeKey = new byte[32];
-        new SecureRandom().nextBytes(storeKey);
-        OlmFactory olm = ServiceLoader.load(OlmFactory.class).findFirst().orElseThrow();
-        bot = new JavaMember(url, "mxbot", "MXBOTDEV", dir.resolve("bot"), storeKey, olm, scheme);
-        String room = bot.client().createRoom(new CreateRoom(Optional.empty(), Optional.of("call"), Optional.empty(),
-                Optional.empty(), List.of("@alice:test.local", "@bob:test.local"),
-                List.of(new CreateRoom.InitialState("m.room.encryption", "",
-                        "{\"algorithm\":\"m.megolm.v1.aes-sha2\"}")),
-                Optional.empty(), Optional.empty(), false));
-        alice.send("{\"cmd\":\"join\",\"room\":\"" + room + "\"}");
-        bob.send("{\"cmd\":\"join\",\"room\":\"" + room + "\"}");
-        bot.join(room);
-        await("three members keyed", () -> bot.session(room).map(s -> s.members().size() == 3).orElse(false)
-                && bot.runtime.keying(room).isPresent(), 30_000);
+        String room = threeMembersInAnEncryptedCall();
         JsonNode aliceOwn = latestOwnKey(alice);
         Member aliceMember = bot.member(room, "@alice:test.local").orElseThrow();
         await("mxrtc has alice's key before the restart",
-                () -> matches(bot.runtime.keying(room).orElseThrow(), aliceMember, aliceOwn), 30_000);
+                () -> matches(bot.runtime.keying(room).orElseThrow(), aliceMember, aliceOwn), 30_000,
+                () -> explain(bot.runtime.keying(room).orElseThrow(), aliceMember));
 
         // Both sides start Olm sessions at once when the call begins, so a pair can end up with two; wait until no
         // session has been added for 3 s before counting, so only sessions the restart itself needed are counted.
         int sessionsBefore = stableSessionCount(bot, 3_000, 30_000);
         assertTrue(sessionsBefore >= 2, "Olm sessions with both js-sdk devices were stored: " + sessionsBefore);
         bot.close(); // the process ends; the membership stays in the room (as after a crash)
-        bot = new JavaMember(url, "mxbot", "MXBOTDEV", dir.resolve("bot"), storeKey, olm, scheme);
+        bot = new JavaMember("http://127.0.0.1:" + homeserver.port(), "mxbot", "MXBOTDEV", dir.resolve("bot"),
+                storeKey, olm, scheme);
         await("the restarted member keys the session again", () -> bot.runtime.keying(room).isPresent()
                 && bot.session(room).map(s -> s.members().size() == 3).orElse(false), 30_000);
         Keying keying = bot.runtime.keying(room).orElseThrow();
@@ -236,11 +232,36 @@ class JsSdkE2eeTest {
         return Base64.getEncoder().encodeToString(k.key());
     }
 
+    /** What each side holds and logged, for a failed key wait (test keys only; the product never logs keys). */
+    private String explain(Keying keying, Member... members) {
+        StringBuilder b = new StringBuilder();
+        for (Member m : members) {
+            b.append("\nmxrtc holds for ").append(m.userId()).append(':');
+            for (int i = 0; i < 4; i++) {
+                int index = i;
+                keying.keyOf(m, i).ifPresent(k -> b.append(" [").append(index).append("] ").append(b64(k)));
+            }
+        }
+        b.append("\nmxrtc drops: ").append(bot.runtime.distribution().drops(members[0].roomId()));
+        for (JsPeer js : List.of(alice, bob)) {
+            b.append("\n--- ").append(js).append(" reported:");
+            js.lines().stream().filter(l -> !"ready".equals(l.path("type").asText()))
+                    .forEach(l -> b.append("\n  ").append(l));
+            b.append("\n--- its stderr tail:\n").append(js.stderrTail());
+        }
+        return b.toString();
+    }
+
     private static void await(String what, BooleanSupplier done, long timeoutMs) throws InterruptedException {
+        await(what, done, timeoutMs, () -> "");
+    }
+
+    private static void await(String what, BooleanSupplier done, long timeoutMs, Supplier<String> explain)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeoutMs + " ms: " + what);
+                throw new AssertionError("not within " + timeoutMs + " ms: " + what + explain.get());
             }
             Thread.sleep(20);
         }
