@@ -354,8 +354,10 @@ public final class RoomEngine {
                         : after.slotId().equals(before.slotId()) ? "rejoined" : "slot_changed";
                 long leftTs = Math.max(before.createdTs(), leftAt.getOrDefault(t.getKey(), this.now));
                 builder(builders, before.slotId()).left.add(new SlotDelta.Left(before, reason, leftTs));
-                departures.record(before.slotId(), new SelectionContext.Departure(before, leftTs),
-                        selections.departureMemoryMs());
+                if (selections.departureMemoryMs() > 0) {
+                    departures.record(before.slotId(), new SelectionContext.Departure(before, leftTs),
+                            selections.departureMemoryMs());
+                }
             }
             if (after != null) {
                 builder(builders, after.slotId()).joined.add(after);
@@ -390,7 +392,9 @@ public final class RoomEngine {
         }
         touchedBefore = new LinkedHashMap<>();
         sizeAtStart = new HashMap<>();
-        leftAt = new HashMap<>();
+        if (!leftAt.isEmpty()) {
+            leftAt = new HashMap<>();
+        }
         if (!due.isEmpty()) {
             due = new HashSet<>();
         }
