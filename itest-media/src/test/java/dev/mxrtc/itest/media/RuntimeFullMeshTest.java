@@ -40,7 +40,7 @@ import dev.mxrtc.matrix.StandaloneClient;
  * <li>B's full_mesh focus bundle file is replaced mid-call: same session and member ids, media back, gap printed;</li>
  * <li>the operators switch the participations to the websocket hub that A serves (edited join files: each runtime
  * rejoins with the new transport); all pairs connect over the hub and hear each other; B's websocket bundle file is
- * replaced: no connection changes.</li>
+ * replaced: no connection changes, and B's media worker killed again gets its calls renewed over the new bundle.</li>
  * </ol>
  * Runs in the module's network namespace (src/test/netns/bin/java): the runtimes and their workers inherit it. The
  * runtimes' logs stay in target/runs/runtimes-*.
@@ -106,7 +106,7 @@ class RuntimeFullMeshTest {
             assertEquals(members, n.members(room), n.name + " sees the same members");
             assertEquals(1, n.mesh().orElseThrow().path("connections").size(), n.name + ": one connection, no double");
         }
-        String session = sessionStart(a, room);
+        String session = sessionStart(b, room); // B's core's view (each core times the session by what it saw)
 
         // 2. B's signalling bundle replaced through FileInstall: no connection anywhere changes
         Map<String, String> calls = callsOf();
@@ -134,23 +134,7 @@ class RuntimeFullMeshTest {
         System.out.println("signalling swap: no connection changed state or call in the 3 s after the swap");
 
         // 3. SIGKILL of B's media worker: B stays up, same session and members, media back
-        JsonNode worker = b.mesh().orElseThrow().path("media_worker");
-        long workerPid = worker.path("pid").asLong();
-        int restarts = worker.path("restarts").asInt();
-        assertTrue(workerPid > 0 && workerPid != b.process().pid(), worker.toString());
-        ProcessHandle victim = ProcessHandle.of(workerPid).orElseThrow();
-        assertTrue(victim.info().commandLine().orElse("").contains("MediaWorker"), victim.info().toString());
-        long killedAt = System.currentTimeMillis();
-        long killNanos = System.nanoTime();
-        assertTrue(victim.destroyForcibly());
-        await(30_000, "media between B and the others back after the worker kill",
-                () -> allHear(System.currentTimeMillis() - killedAt));
-        long back = ms(killNanos);
-        System.out.println("media back after " + back + " ms (SIGKILL of runtime B's media worker)");
-        JsonNode after = b.mesh().orElseThrow().path("media_worker");
-        assertNotEquals(workerPid, after.path("pid").asLong(), "a new worker");
-        assertEquals(restarts + 1, after.path("restarts").asInt(), after.toString());
-        assertTrue(b.process().isAlive(), "runtime B stays up");
+        long back = killWorkerAndAwaitMedia(b, "to_device");
         for (RuntimeNode n : nodes) {
             assertEquals(members, n.members(room), n.name + ": same members after the worker kill (no leave/rejoin)");
         }
@@ -203,6 +187,37 @@ class RuntimeFullMeshTest {
         assertTrue(wsChanges.isEmpty(), "connections changed during the websocket swap: " + wsChanges);
         assertTrue(allHear(0), "media still flows after the websocket swap");
         System.out.println("websocket swap: no connection changed state or call in the 3 s after the swap");
+        // signalling works through the new websocket bundle: B's calls, renewed after another worker kill, go over it
+        Map<String, String> wsMembers = a.members(room);
+        long wsBack = killWorkerAndAwaitMedia(b, "websocket");
+        assertEquals(wsMembers, b.members(room), "same members after the worker kill over websocket");
+        assertTrue(wsBack <= 5_000, "media back within 5 s over websocket: " + wsBack + " ms");
+    }
+
+    /**
+     * SIGKILLs {@code n}'s media worker (its pid from {@code /media}) and waits until every link hears fresh audio
+     * with the right tone again; B's calls are renewed over the current signalling. @return ms from the kill
+     */
+    long killWorkerAndAwaitMedia(RuntimeNode n, String signalling) throws InterruptedException {
+        JsonNode worker = n.mesh().orElseThrow().path("media_worker");
+        long workerPid = worker.path("pid").asLong();
+        int restarts = worker.path("restarts").asInt();
+        assertTrue(workerPid > 0 && workerPid != n.process().pid(), worker.toString());
+        ProcessHandle victim = ProcessHandle.of(workerPid).orElseThrow();
+        assertTrue(victim.info().commandLine().orElse("").contains("MediaWorker"), victim.info().toString());
+        long killedAt = System.currentTimeMillis();
+        long killNanos = System.nanoTime();
+        assertTrue(victim.destroyForcibly());
+        await(30_000, "media between " + n.name + " and the others back after the worker kill",
+                () -> allHear(System.currentTimeMillis() - killedAt));
+        long back = ms(killNanos);
+        System.out.println("media back after " + back + " ms (SIGKILL of runtime " + n.name.toUpperCase(
+                java.util.Locale.ROOT) + "'s media worker, " + signalling + " signalling)");
+        JsonNode after = n.mesh().orElseThrow().path("media_worker");
+        assertNotEquals(workerPid, after.path("pid").asLong(), "a new worker");
+        assertEquals(restarts + 1, after.path("restarts").asInt(), after.toString());
+        assertTrue(n.process().isAlive(), "runtime " + n.name + " stays up");
+        return back;
     }
 
     static byte[] joinFile(String room, String transport) {
