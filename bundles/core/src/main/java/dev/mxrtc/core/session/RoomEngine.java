@@ -74,6 +74,16 @@ public final class RoomEngine {
     private record Deadline(long at, EntryRef ref, String eventId) {
     }
 
+    /** A record touched since the last drain: its contribution then, and when it last stopped contributing. */
+    private static final class Touched {
+        final EntryStatus.Joined before;
+        long leftTs;
+
+        Touched(EntryStatus.Joined before) {
+            this.before = before;
+        }
+    }
+
     /** A slot's focus selection asked to be re-evaluated at {@code at}; stale once the slot asked for another. */
     private record Recheck(long at, SlotId slotId) {
     }
@@ -99,9 +109,8 @@ public final class RoomEngine {
 
     // changes since the last drain
     // (fresh maps per drain: HashMap.clear() costs the largest capacity ever reached, e.g. after a bulk load)
-    private Map<EntryRef, Optional<EntryStatus.Joined>> touchedBefore = new LinkedHashMap<>();
+    private Map<EntryRef, Touched> touchedBefore = new LinkedHashMap<>();
     private Map<SlotId, Integer> sizeAtStart = new HashMap<>();
-    private Map<EntryRef, Long> leftAt = new HashMap<>();
     private Set<SlotId> due = new HashSet<>();
     private boolean selectionsChanged;
 
@@ -316,9 +325,13 @@ public final class RoomEngine {
         if (Objects.equals(before, after)) {
             return;
         }
-        touchedBefore.putIfAbsent(ref, Optional.ofNullable(before));
+        Touched touched = touchedBefore.get(ref);
+        if (touched == null) {
+            touched = new Touched(before);
+            touchedBefore.put(ref, touched);
+        }
         if (before != null) {
-            leftAt.put(ref, causeTs);
+            touched.leftTs = causeTs;
             SlotMembers slot = touchSlot(before.member().slotId());
             slot.members.remove(before.order());
             contributions.remove(ref);
@@ -338,8 +351,8 @@ public final class RoomEngine {
     /** @return the changes since the last drain, by slot id; updates active transports */
     public List<SlotDelta> drain() {
         Map<SlotId, DeltaBuilder> builders = new TreeMap<>();
-        for (Map.Entry<EntryRef, Optional<EntryStatus.Joined>> t : touchedBefore.entrySet()) {
-            Member before = t.getValue().map(EntryStatus.Joined::member).orElse(null);
+        for (Map.Entry<EntryRef, Touched> t : touchedBefore.entrySet()) {
+            Member before = t.getValue().before == null ? null : t.getValue().before.member();
             EntryStatus.Joined now = contributions.get(t.getKey());
             Member after = now == null ? null : now.member();
             if (before != null && after != null && before.slotId().equals(after.slotId())
@@ -352,7 +365,7 @@ public final class RoomEngine {
             if (before != null) {
                 String reason = after == null ? reasonOf(t.getKey())
                         : after.slotId().equals(before.slotId()) ? "rejoined" : "slot_changed";
-                long leftTs = Math.max(before.createdTs(), leftAt.getOrDefault(t.getKey(), this.now));
+                long leftTs = Math.max(before.createdTs(), t.getValue().leftTs);
                 builder(builders, before.slotId()).left.add(new SlotDelta.Left(before, reason, leftTs));
                 if (selections.departureMemoryMs() > 0) {
                     departures.record(before.slotId(), new SelectionContext.Departure(before, leftTs),
@@ -392,9 +405,6 @@ public final class RoomEngine {
         }
         touchedBefore = new LinkedHashMap<>();
         sizeAtStart = new HashMap<>();
-        if (!leftAt.isEmpty()) {
-            leftAt = new HashMap<>();
-        }
         if (!due.isEmpty()) {
             due = new HashSet<>();
         }
