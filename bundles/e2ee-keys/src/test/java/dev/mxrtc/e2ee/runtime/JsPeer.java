@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class JsPeer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Adds the {@code devices} command to peer.mjs (see the script). */
+    private static final Path DEVICES_COMMAND = Path.of("src/test/node/devices-command.mjs").toAbsolutePath();
 
     private final String name;
     private final Process process;
@@ -59,7 +61,8 @@ final class JsPeer implements AutoCloseable {
 
     /** Starts the peer and waits (at most 60 s) until it is logged in with crypto up. */
     static JsPeer start(Path interop, String baseUrl, String localpart, String deviceId) throws Exception {
-        Process p = new ProcessBuilder("node", "e2ee/peer.mjs", baseUrl, localpart, deviceId)
+        Process p = new ProcessBuilder("node", "--import", DEVICES_COMMAND.toUri().toString(), "e2ee/peer.mjs",
+                baseUrl, localpart, deviceId)
                 .directory(interop.toFile()).start(); // no node: IOException, the test fails (never skipped)
         JsPeer peer = new JsPeer(localpart, p);
         try {
@@ -74,6 +77,24 @@ final class JsPeer implements AutoCloseable {
     @Override
     public String toString() {
         return "js-sdk peer " + name;
+    }
+
+    /**
+     * Waits until this client's Rust crypto holds the device keys of {@code user}'s {@code deviceId}, asking again
+     * every half second (a pending /keys/query answers later).
+     */
+    void awaitDeviceKnown(String user, String deviceId, long timeoutMs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Predicate<JsonNode> known = l -> "devices".equals(l.path("type").asText()) && user.equals(l.path("user").asText())
+                && l.path("devices").toString().contains("\"" + deviceId + "\"");
+        while (lines.stream().noneMatch(known)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " does not know " + user + "/" + deviceId + " within " + timeoutMs
+                        + " ms; lines " + lines + "\nstderr tail:\n" + stderrTail());
+            }
+            send("{\"cmd\":\"devices\",\"user\":\"" + user + "\"}");
+            Thread.sleep(500);
+        }
     }
 
     void send(String json) throws IOException {
