@@ -70,11 +70,16 @@ public final class LiveKitBackend implements FocusBackend, AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a livekit transport: "
                     + transport.type()));
         }
-        LiveKitConnection c = new LiveKitConnection("lk" + counter.incrementAndGet(), session, self, transport, engine,
+        LiveKitConnection c = new LiveKitConnection(shortName(self.memberId()) + "-" + counter.incrementAndGet(), session, self, transport, engine,
                 http, settings, io, this::access, connections::remove);
         connections.add(c);
         LOG.info("LiveKit: connecting member {} of {} in room {}", self.memberId(), self.userId(), self.roomId());
         return c.start();
+    }
+
+    /** A log name: the member id, cut short (sticky member ids are long random strings). */
+    private static String shortName(String memberId) {
+        return memberId.length() <= 12 ? memberId : memberId.substring(0, 12);
     }
 
     /** OpenID token for the member's account, then SFU access at the service. Blocking. */

@@ -37,6 +37,10 @@ public record LiveKitSettings(boolean audio, double toneHz, Duration connectTime
         return new LiveKitSettings(audio, hz, connectTimeout, httpTimeout, serviceUrl, signal);
     }
 
+    public LiveKitSettings withConnectTimeout(Duration timeout) {
+        return new LiveKitSettings(audio, toneHz, timeout, httpTimeout, serviceUrl, signal);
+    }
+
     public LiveKitSettings withServiceUrl(String url) {
         return new LiveKitSettings(audio, toneHz, connectTimeout, httpTimeout, Optional.ofNullable(url), signal);
     }

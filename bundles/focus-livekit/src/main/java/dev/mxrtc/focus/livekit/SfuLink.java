@@ -88,6 +88,8 @@ final class SfuLink implements SignalListener {
     private final java.util.List<String> heldCandidates = new java.util.ArrayList<>();
     private final java.util.List<String> heldSubscriberCandidates = new java.util.ArrayList<>();
     private boolean publisherOfferSent;
+    private int offerId;
+    private boolean awaitingAnswer;
     private boolean subscriberAnswerSent;
     private double toneHz;
     private boolean closed;
@@ -143,9 +145,12 @@ final class SfuLink implements SignalListener {
     @Override
     public void onResumed(ReconnectResponse reconnect) {
         LOG.info("LiveKit {}: signalling resumed; publisher {}", name, publisherState);
-        if (publisher != null && publisherState != PeerState.CONNECTED) {
+        // An offer made while resuming was queued and has gone out now; a publisher that lost its connection and
+        // has no offer under way offers again (this stands in for an ICE restart: a fresh connection).
+        if (publisher != null && !awaitingAnswer && heldOffer == null
+                && (publisherState == PeerState.DISCONNECTED || publisherState == PeerState.FAILED)) {
             newPublisherConnection();
-            publisher.reconnect(); // stands in for an ICE restart: a fresh offer
+            publisher.reconnect();
         }
     }
 
@@ -162,6 +167,11 @@ final class SfuLink implements SignalListener {
 
     @Override
     public void onAnswer(livekit.LivekitRtc.SessionDescription answer) {
+        if (answer.getId() != 0 && answer.getId() != offerId) {
+            LOG.debug("LiveKit {}: dropping the answer to offer {} (now {})", name, answer.getId(), offerId);
+            return;
+        }
+        awaitingAnswer = false;
         if (publisher != null) {
             publisher.setRemoteDescription(new SessionDescription(SessionDescription.Type.ANSWER, answer.getSdp()));
         }
@@ -210,6 +220,7 @@ final class SfuLink implements SignalListener {
     private void newPublisherConnection() {
         publisherState = PeerState.NEW;
         publisherOfferSent = false;
+        awaitingAnswer = false;
         heldOffer = null;
         heldCandidates.clear();
     }
@@ -260,8 +271,9 @@ final class SfuLink implements SignalListener {
         if (sdp == null) {
             return;
         }
-        signal.sendOffer(sdp);
+        signal.sendOffer(sdp, ++offerId);
         publisherOfferSent = true;
+        awaitingAnswer = true;
         heldCandidates.forEach(c -> signal.sendTrickle(SignalTarget.PUBLISHER, c)); // they follow their offer
         heldCandidates.clear();
     }

@@ -122,7 +122,12 @@ public final class SignalClient implements AutoCloseable {
 
     /** Sends the publisher's offer. */
     public void sendOffer(String sdp) {
-        send(SignalRequest.newBuilder().setOffer(description("offer", sdp)).build());
+        sendOffer(sdp, 0);
+    }
+
+    /** Sends the publisher's offer with an id the SFU echoes in its answer (0: none). */
+    public void sendOffer(String sdp, int id) {
+        send(SignalRequest.newBuilder().setOffer(description("offer", sdp).toBuilder().setId(id)).build());
     }
 
     /** Answers the SFU's subscriber offer. */
@@ -173,9 +178,16 @@ public final class SignalClient implements AutoCloseable {
             if (state == State.CLOSED) {
                 return;
             }
+            stopPinging();
             if (socket != null && state == State.JOINED) {
-                sendNow(SignalRequest.newBuilder().setLeave(LeaveRequest.newBuilder()
-                        .setAction(LeaveRequest.Action.DISCONNECT)).build());
+                // the leave first, then a close handshake; aborting at once could drop the leave unsent
+                WebSocket ws = socket;
+                socket = null;
+                ws.sendBinary(ByteBuffer.wrap(SignalRequest.newBuilder().setLeave(LeaveRequest.newBuilder()
+                        .setAction(LeaveRequest.Action.DISCONNECT)).build().toByteArray()), true)
+                        .thenCompose(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "left"))
+                        .orTimeout(2, TimeUnit.SECONDS)
+                        .whenComplete((w, e) -> ws.abort());
             }
             moveTo(State.CLOSED);
             dropSocket();

@@ -84,6 +84,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
         PeerEvents subscriberEvents;
         PeerState subscriberState = PeerState.NEW;
         String trackCid;
+        int offerId;
         String trackSid;
         Participant source;
 
@@ -108,6 +109,8 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
     final List<Joined> joins = new CopyOnWriteArrayList<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
     final List<SignalRequest.MessageCase> received = new CopyOnWriteArrayList<>();
+    /** The last state of each of the double's peers ({@code pub-PA_1}, {@code sub-PA_1}, …), for diagnostics. */
+    final Map<String, PeerState> peerStates = new java.util.concurrent.ConcurrentHashMap<>();
     private final MediaSupervisor engine;
     private final ExecutorService state = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-media-sfu"));
     private final CountDownLatch started = new CountDownLatch(1);
@@ -117,6 +120,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
     private final Map<String, Participant> participants = new LinkedHashMap<>(); // by sid, oldest first
     private final Map<WebSocket, Participant> bySocket = new HashMap<>();
     private int nextSid;
+    volatile int workerRestarts;
 
     FakeMediaSfu(MediaSupervisor engine, int pingIntervalSeconds, int pingTimeoutSeconds) throws InterruptedException {
         super(new InetSocketAddress("127.0.0.1", 0));
@@ -125,6 +129,15 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
         this.pingTimeoutSeconds = pingTimeoutSeconds;
         setReuseAddr(true);
         setConnectionLostTimeout(0);
+        // Its own media worker restarting (a libwebrtc abort, or a hang under load) is what a crashed SFU node is to
+        // LiveKit's clients: the double forgets everyone and drops the sockets, and the clients join again.
+        engine.addWorkerListener((peers, status) -> on(() -> {
+            workerRestarts++;
+            for (Participant p : List.copyOf(participants.values())) {
+                remove(p, false);
+            }
+            dropAll();
+        }));
         start();
         if (!started.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("fake SFU did not start");
@@ -245,7 +258,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
             }
             switch (request.getMessageCase()) {
                 case ADD_TRACK -> addTrack(p, request.getAddTrack());
-                case OFFER -> publisherOffer(p, request.getOffer().getSdp());
+                case OFFER -> publisherOffer(p, request.getOffer().getSdp(), request.getOffer().getId());
                 case ANSWER -> p.subscriber.setRemoteDescription(new SessionDescription(SessionDescription.Type.ANSWER,
                         request.getAnswer().getSdp()));
                 case TRICKLE -> {
@@ -283,7 +296,8 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
                         .setName(add.getName()))).build());
     }
 
-    private void publisherOffer(Participant p, String sdp) {
+    private void publisherOffer(Participant p, String sdp, int offerId) {
+        p.offerId = offerId;
         Matcher m = MSID.matcher(sdp);
         String msidTrack = m.find() ? m.group(1) : null;
         if (p.trackCid == null) {
@@ -371,7 +385,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
             livekit.LivekitRtc.SessionDescription sd = livekit.LivekitRtc.SessionDescription.newBuilder()
                     .setType(d.type() == SessionDescription.Type.OFFER ? "offer" : "answer").setSdp(d.sdp()).build();
             on(() -> {
-                send(p, publisher ? SignalResponse.newBuilder().setAnswer(sd).build()
+                send(p, publisher ? SignalResponse.newBuilder().setAnswer(sd.toBuilder().setId(p.offerId)).build()
                         : SignalResponse.newBuilder().setOffer(sd).build());
                 described = true;
                 held.forEach(this::trickle);
@@ -398,6 +412,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
 
         @Override
         public void onState(PeerState s) {
+            peerStates.put((publisher ? "pub-" : "sub-") + p.sid, s);
             if (!publisher) {
                 on(() -> p.subscriberState = s);
             }
@@ -405,7 +420,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
 
         @Override
         public void onReconnecting() {
-            problems.add("the SFU double's own media worker restarted");
+            // handled for all peers at once by the worker listener (the constructor): the node "restarts"
         }
     }
 
