@@ -380,9 +380,11 @@ public final class RoomEngine {
         if (selectionsChanged) {
             dirty.addAll(slots.keySet());
         }
-        for (SlotId id : due) {
-            if (slots.containsKey(id)) {
-                dirty.add(id);
+        if (!due.isEmpty()) {
+            for (SlotId id : due) {
+                if (slots.containsKey(id)) {
+                    dirty.add(id);
+                }
             }
         }
         long memory = selections.departureMemoryMs();
