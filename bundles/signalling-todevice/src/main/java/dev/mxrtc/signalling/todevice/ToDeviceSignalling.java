@@ -36,7 +36,8 @@ import dev.mxrtc.matrix.ToDeviceEvent;
  * <pre>
  *   CLEARTEXT --useCipher(Olm for our account)--> OLM --dropCipher (E2EE bundle gone)--> CLEARTEXT
  *   CLEARTEXT: send in the clear; receive cleartext call events (device_id as claimed)
- *   OLM:       send m.room.encrypted (in the clear only to a device without keys, and only when not required);
+ *   OLM:       send m.room.encrypted in encrypted rooms (js-sdk's rule); in unencrypted rooms, and to a device
+ *              without keys, in the clear unless encryption is required;
  *              receive the runtime's decrypted call events: device_id must be the Olm-proven device, else dropped;
  *              receive cleartext call events too unless encryption is required
  *   requireEncryption: no cleartext ever; without a cipher every send fails and every cleartext event is dropped
@@ -71,6 +72,8 @@ public final class ToDeviceSignalling implements SignallingTransport, SyncListen
     private final ExecutorService sender;
     private final ReentrantLock cipherLock = new ReentrantLock();
     private final Map<Drop, Integer> drops = new ConcurrentHashMap<>();
+    private final Set<String> encryptedRooms = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> clearRooms = new ConcurrentHashMap<>();
     private volatile ToDeviceCipher cipher = ToDeviceCipher.NONE;
     private AutoCloseable opened = () -> { };
 
@@ -180,7 +183,10 @@ public final class ToDeviceSignalling implements SignallingTransport, SyncListen
     private void sendNow(Peer to, Message message) {
         String txn = "mxrtc-sig-" + UUID.randomUUID();
         ToDeviceCipher c = cipher;
-        if (c != ToDeviceCipher.NONE) {
+        if (c != ToDeviceCipher.NONE && !requireEncryption && !encryptedRoom(to.roomId())) {
+            LOG.debug("{} to {}/{} in the clear: room {} is not encrypted", message.type(), to.userId(),
+                    to.deviceId(), to.roomId());
+        } else if (c != ToDeviceCipher.NONE) {
             switch (c.send(to.userId(), to.deviceId(), message.type(), message.contentJson(), txn)) {
                 case ENCRYPTED -> {
                     return;
@@ -201,6 +207,35 @@ public final class ToDeviceSignalling implements SignallingTransport, SyncListen
         }
         client.sendToDevice(message.type(), Map.of(to.userId(), Map.of(to.deviceId(), message.contentJson())),
                 Optional.of(txn));
+    }
+
+    /**
+     * Whether the room has {@code m.room.encryption}. js-sdk's Rust crypto tracks the devices of encrypted rooms'
+     * members only, and drops an Olm event from a device it does not track ("MissingSigningKey"), so Olm call events
+     * reach js-sdk only in encrypted rooms; js-sdk too encrypts them only there. Encryption cannot be turned off, so a
+     * yes is kept; a no is asked again after a minute. An unknown room (no room id, or the lookup failed) counts as
+     * encrypted: the cautious side.
+     */
+    private boolean encryptedRoom(String roomId) {
+        if (roomId == null || roomId.isEmpty() || encryptedRooms.contains(roomId)) {
+            return true;
+        }
+        Long checked = clearRooms.get(roomId);
+        long now = System.currentTimeMillis();
+        if (checked != null && now - checked < 60_000) {
+            return false;
+        }
+        try {
+            if (client.stateEvent(roomId, "m.room.encryption", "").isPresent()) {
+                encryptedRooms.add(roomId);
+                return true;
+            }
+            clearRooms.put(roomId, now);
+            return false;
+        } catch (RuntimeException e) {
+            LOG.debug("room {}: m.room.encryption not readable ({}); encrypting", roomId, e.toString());
+            return true;
+        }
     }
 
     @Override

@@ -35,6 +35,7 @@ import dev.mxrtc.e2ee.runtime.E2eeRuntime;
 import dev.mxrtc.homeserver.HomeserverConfig;
 import dev.mxrtc.homeserver.standalone.HomeserverMain;
 import dev.mxrtc.matrix.ClientSettings;
+import dev.mxrtc.matrix.CreateRoom;
 import dev.mxrtc.matrix.MatrixClients;
 import dev.mxrtc.matrix.StandaloneClient;
 import dev.mxrtc.matrix.ToDeviceEvent;
@@ -160,6 +161,24 @@ class EncryptedSignallingTest {
                     "no call content on the wire");
             assertTrue(e.sig().drops().isEmpty(), e.sig().drops().toString());
         }
+    }
+
+    @Test
+    void inAnUnencryptedRoomCallEventsGoInTheClearAsJsSdkSendsThem() throws Exception {
+        Endpoint alice = endpoint("alice", "ADEV", true, false);
+        Endpoint bob = endpoint("bob", "BDEV", true, false);
+        String clear = alice.account().client().createRoom(new CreateRoom(Optional.empty(), Optional.of("clear"),
+                Optional.empty(), Optional.empty(), List.of("@bob:test.local"), List.of(), Optional.empty(),
+                Optional.empty(), false));
+        String encrypted = alice.account().client().createRoom(new CreateRoom(Optional.empty(), Optional.of("e2ee"),
+                Optional.empty(), Optional.empty(), List.of("@bob:test.local"), List.of(new CreateRoom.InitialState(
+                        "m.room.encryption", "", "{\"algorithm\":\"m.megolm.v1.aes-sha2\"}")), Optional.empty(),
+                Optional.empty(), false));
+        alice.sig().send(new Peer(clear, "@bob:test.local", "BDEV", "mb"), call("m.call.invite", "ADEV", "ma", ""));
+        alice.sig().send(new Peer(encrypted, "@bob:test.local", "BDEV", "mb"), call("m.call.hangup", "ADEV", "ma", ""));
+        await("bob got both", () -> bob.got().size() == 2);
+        assertEquals(List.of("m.call.invite", "m.room.encrypted"), bob.wire().stream().map(ToDeviceEvent::type)
+                .toList(), "the unencrypted room's event in the clear, the encrypted room's in Olm");
     }
 
     @Test
