@@ -120,11 +120,23 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
     private final Map<String, Participant> participants = new LinkedHashMap<>(); // by sid, oldest first
     private final Map<WebSocket, Participant> bySocket = new HashMap<>();
     private int nextSid;
+    private final String sidPrefix;
+    /** When each publisher connection of an identity first reached CONNECTED here (nanoTime). */
+    final Map<String, Long> publisherConnectedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When each identity's LeaveRequest arrived (nanoTime). */
+    final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int workerRestarts;
 
     FakeMediaSfu(MediaSupervisor engine, int pingIntervalSeconds, int pingTimeoutSeconds) throws InterruptedException {
+        this(engine, "PA_", pingIntervalSeconds, pingTimeoutSeconds);
+    }
+
+    /** @param sidPrefix participant sids start with it; two doubles on one media engine need different ones */
+    FakeMediaSfu(MediaSupervisor engine, String sidPrefix, int pingIntervalSeconds, int pingTimeoutSeconds)
+            throws InterruptedException {
         super(new InetSocketAddress("127.0.0.1", 0));
         this.engine = engine;
+        this.sidPrefix = sidPrefix;
         this.pingIntervalSeconds = pingIntervalSeconds;
         this.pingTimeoutSeconds = pingTimeoutSeconds;
         setReuseAddr(true);
@@ -205,7 +217,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
                 remove(old, true); // LiveKit: a second join of an identity replaces the first
             }
         }
-        Participant p = new Participant("PA_" + (++nextSid), identity);
+        Participant p = new Participant(sidPrefix + (++nextSid), identity);
         p.ws = ws;
         JoinResponse.Builder join = JoinResponse.newBuilder().setRoom(Room.newBuilder().setName(room).setSid("RM_1"))
                 .setParticipant(p.info(ParticipantInfo.State.JOINED)).setServerVersion("fake-media-1.0")
@@ -276,6 +288,7 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
                         .setTimestamp(System.currentTimeMillis())).build());
                 case PING -> send(p, SignalResponse.newBuilder().setPong(System.currentTimeMillis()).build());
                 case LEAVE -> {
+                    leftAt.putIfAbsent(p.identity, System.nanoTime());
                     remove(p, true);
                     ws.close(CloseFrame.NORMAL, "left");
                 }
@@ -413,6 +426,9 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
         @Override
         public void onState(PeerState s) {
             peerStates.put((publisher ? "pub-" : "sub-") + p.sid, s);
+            if (publisher && s == PeerState.CONNECTED) {
+                publisherConnectedAt.putIfAbsent(p.identity, System.nanoTime());
+            }
             if (!publisher) {
                 on(() -> p.subscriberState = s);
             }
