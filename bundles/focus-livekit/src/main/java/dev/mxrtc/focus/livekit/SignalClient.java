@@ -88,6 +88,7 @@ public final class SignalClient implements AutoCloseable {
     // owned by the actor thread
     private State state = State.IDLE;
     private WebSocket socket;
+    private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
     private int socketGeneration;
     private String participantSid = "";
     private ReconnectReason resumeReason = ReconnectReason.RR_SIGNAL_DISCONNECTED;
@@ -182,10 +183,10 @@ public final class SignalClient implements AutoCloseable {
             if (socket != null && state == State.JOINED) {
                 // the leave first, then a close handshake; aborting at once could drop the leave unsent
                 WebSocket ws = socket;
+                sendNow(SignalRequest.newBuilder().setLeave(LeaveRequest.newBuilder()
+                        .setAction(LeaveRequest.Action.DISCONNECT)).build());
                 socket = null;
-                ws.sendBinary(ByteBuffer.wrap(SignalRequest.newBuilder().setLeave(LeaveRequest.newBuilder()
-                        .setAction(LeaveRequest.Action.DISCONNECT)).build().toByteArray()), true)
-                        .thenCompose(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "left"))
+                lastSend.handle((w, e) -> null).thenCompose(x -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "left"))
                         .orTimeout(2, TimeUnit.SECONDS)
                         .whenComplete((w, e) -> ws.abort());
             }
@@ -210,8 +211,19 @@ public final class SignalClient implements AutoCloseable {
         });
     }
 
+    /**
+     * java.net.http.WebSocket refuses a send while the previous one is pending ("Send pending"), so sends are chained:
+     * each starts when the one before it on this socket has completed. Only the actor calls this.
+     */
     private void sendNow(SignalRequest request) {
-        socket.sendBinary(ByteBuffer.wrap(request.toByteArray()), true);
+        WebSocket ws = socket;
+        ByteBuffer bytes = ByteBuffer.wrap(request.toByteArray());
+        lastSend = lastSend.handle((w, e) -> null).thenCompose(x -> ws.sendBinary(bytes, true));
+        lastSend.whenComplete((w, e) -> {
+            if (e != null) {
+                LOG.debug("LiveKit signal {}: send of {} failed: {}", access.url(), request.getMessageCase(), e.toString());
+            }
+        });
     }
 
     private void moveTo(State next) {
@@ -414,6 +426,7 @@ public final class SignalClient implements AutoCloseable {
             actor.execute(() -> {
                 if (generation == socketGeneration && state != State.CLOSED) {
                     socket = ws;
+                    lastSend = CompletableFuture.completedFuture(ws);
                 } else {
                     ws.abort();
                 }
