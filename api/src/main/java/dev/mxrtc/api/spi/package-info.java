@@ -4,7 +4,7 @@
  * the runtime picks implementations up (and drops them) while it runs.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.mxrtc.api.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,7 +9,7 @@
  * {@link dev.mxrtc.e2ee.EncryptedToDeviceSender} encrypts and sends one to a device.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.mxrtc.e2ee;
 
 import org.osgi.annotation.bundle.Export;
