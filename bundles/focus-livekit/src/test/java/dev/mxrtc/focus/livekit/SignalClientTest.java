@@ -125,6 +125,28 @@ class SignalClientTest {
     }
 
     @Test
+    void aBurstOfRequestsArrivesWholeAndInOrderThenTheLeave() throws Exception {
+        // java.net.http.WebSocket refuses a send while another is pending: the client must chain them
+        start(30, 60, fast());
+        expect("joined PA_1");
+        // large messages fill the socket buffer, so a send is often still pending when the next one starts
+        int n = 300;
+        String pad = "x".repeat(64 * 1024);
+        for (int i = 0; i < n; i++) {
+            client.sendTrickle(SignalTarget.PUBLISHER, "{\"candidate\":\"candidate:" + i + " 1 udp 1 10.77.0.1 5000 typ host\","
+                    + "\"pad\":\"" + pad + "\"}");
+        }
+        client.close();
+        await(() -> sfu.count(SignalRequest.MessageCase.LEAVE) == 1, "the leave after the burst");
+        java.util.List<String> got = sfu.received.stream().filter(SignalRequest::hasTrickle)
+                .map(r -> r.getTrickle().getCandidateInit()).toList();
+        assertEquals(n, got.size(), "every trickle request arrived");
+        for (int i = 0; i < n; i++) {
+            assertTrue(got.get(i).contains("candidate:" + i + " "), "in order at " + i);
+        }
+    }
+
+    @Test
     void aDroppedSocketIsResumedOnTheSameParticipant() throws Exception {
         start(30, 60, fast());
         expect("joined PA_1");
