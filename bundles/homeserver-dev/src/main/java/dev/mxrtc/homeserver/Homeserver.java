@@ -10,6 +10,7 @@ import dev.mxrtc.homeserver.core.RoomReads;
 import dev.mxrtc.homeserver.core.Rooms;
 import dev.mxrtc.homeserver.core.StreamNotifier;
 import dev.mxrtc.homeserver.core.Sync;
+import dev.mxrtc.homeserver.core.ToDeviceAcks;
 import dev.mxrtc.homeserver.endpoints.AccountEndpoints;
 import dev.mxrtc.homeserver.endpoints.DelayedEventEndpoints;
 import dev.mxrtc.homeserver.endpoints.KeyEndpoints;
@@ -39,6 +40,7 @@ public final class Homeserver implements AutoCloseable {
     private final DelayedEvents delayed;
     private final MatrixServlet servlet;
     private final StreamNotifier notifier;
+    private final ToDeviceAcks acks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Homeserver(HomeserverConfig config, Clock clock) {
@@ -59,7 +61,8 @@ public final class Homeserver implements AutoCloseable {
         Keys keys = new Keys(db);
         AccountData accountData = new AccountData(db);
         this.delayed = new DelayedEvents(db, rooms, ids, clock, config.maxDelayMs());
-        Sync sync = new Sync(db, events, keys, accountData, notifier, clock);
+        this.acks = new ToDeviceAcks(db, keys);
+        Sync sync = new Sync(db, events, keys, accountData, notifier, clock, acks);
 
         Router router = new Router();
         new MiscEndpoints(config).register(router);
@@ -87,6 +90,11 @@ public final class Homeserver implements AutoCloseable {
             delayed.stop();
         } catch (RuntimeException e) {
             LOG.warn("Stopping delayed events failed", e);
+        }
+        try {
+            acks.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Deleting acknowledged to-device messages failed", e);
         }
         try {
             db.close();

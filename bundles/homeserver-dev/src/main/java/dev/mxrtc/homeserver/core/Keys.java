@@ -251,7 +251,7 @@ public final class Keys {
                 rs -> 1, caller.userId(), caller.deviceId(), ackedUpTo).isPresent();
     }
 
-    /** Deletes the caller's device's messages at or before {@code ackedUpTo}: its sync acknowledged them. */
+    /** Deletes the device's messages at or before {@code ackedUpTo}: its sync acknowledged them. */
     public void deleteAcknowledged(Tx tx, Caller caller, long ackedUpTo) throws SQLException {
         tx.update("DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_id <= ?",
                 caller.userId(), caller.deviceId(), ackedUpTo);

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * {@code GET /sync}: initial and incremental, long-polling without holding the database lock, and computed on a
  * read snapshot ({@link Database#read}), so without the writer lock too. The one write a sync causes, deleting the
- * to-device messages its since token acknowledges, is a short write transaction taken only when there are some.
+ * to-device messages its since token acknowledges, happens off the answer path ({@link ToDeviceAcks}).
  *
  * <p>Per joined room: {@code timeline} (the last {@code limit} events, {@code limited} and {@code prev_batch}),
  * {@code state} (full state minus the timeline on initial sync or a new join; the gap's state changes on a
@@ -40,14 +40,17 @@ public final class Sync {
     private final AccountData accountData;
     private final StreamNotifier notifier;
     private final Clock clock;
+    private final ToDeviceAcks acks;
 
-    public Sync(Database db, Events events, Keys keys, AccountData accountData, StreamNotifier notifier, Clock clock) {
+    public Sync(Database db, Events events, Keys keys, AccountData accountData, StreamNotifier notifier, Clock clock,
+            ToDeviceAcks acks) {
         this.db = db;
         this.events = events;
         this.keys = keys;
         this.accountData = accountData;
         this.notifier = notifier;
         this.clock = clock;
+        this.acks = acks;
     }
 
     private record Options(int limit, boolean lazyMembers, boolean fullState) {}
@@ -69,19 +72,15 @@ public final class Sync {
         long waitAfter = from == null || fullState ? -1 : from;
         while (true) {
             if (waitAfter >= 0) notifier.awaitBeyond(caller.userId(), waitAfter, deadline);
-            Result r = db.read(reads -> compute(reads, caller, from, options));
-            if (r.acknowledged()) {
-                db.tx(tx -> {
-                    keys.deleteAcknowledged(tx, caller, r.from());
-                    return null;
-                });
-            }
+            long acked = acks.ackedUpTo(caller); // before the snapshot: see ToDeviceAcks
+            Result r = db.read(reads -> compute(reads, caller, from, acked, options));
+            if (r.acknowledged()) acks.acknowledge(caller, r.from());
             if (from == null || !r.empty() || System.nanoTime() >= deadline) return r.body();
             waitAfter = r.position();
         }
     }
 
-    private Result compute(Reads tx, Caller caller, Long sinceOrNull, Options opt) throws SQLException {
+    private Result compute(Reads tx, Caller caller, Long sinceOrNull, long acked, Options opt) throws SQLException {
         long now = tx.position();
         boolean initial = sinceOrNull == null;
         long from = initial ? 0 : Math.min(sinceOrNull, now);
@@ -123,8 +122,8 @@ public final class Sync {
         }
 
         ArrayNode toDevice = out.putObject("to_device").putArray("events");
-        keys.toDeviceFor(tx, caller, from, now).forEach(toDevice::add);
-        boolean acknowledged = !initial && keys.hasAcknowledged(tx, caller, from);
+        keys.toDeviceFor(tx, caller, Math.max(from, acked), now).forEach(toDevice::add);
+        boolean acknowledged = !initial && from > acked && keys.hasAcknowledged(tx, caller, from);
         if (!toDevice.isEmpty()) empty = false;
         ObjectNode deviceLists = out.putObject("device_lists");
         ArrayNode changedUsers = deviceLists.putArray("changed");
