@@ -77,9 +77,11 @@ public final class LiveKitBackend implements FocusBackend, AutoCloseable {
         return c.start();
     }
 
-    /** A log name: the member id, cut short (sticky member ids are long random strings). */
+    /** A log name: the member id, cut short (sticky member ids are long random strings), letters, digits, - and _. */
     private static String shortName(String memberId) {
-        return memberId.length() <= 12 ? memberId : memberId.substring(0, 12);
+        // it also goes into peer and track ids, which SDP (msid) allows only token characters for
+        String safe = memberId.replaceAll("[^A-Za-z0-9_-]", "_");
+        return safe.length() <= 12 ? safe : safe.substring(0, 12);
     }
 
     /** OpenID token for the member's account, then SFU access at the service. Blocking. */

@@ -123,6 +123,8 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
     private final String sidPrefix;
     /** When each publisher connection of an identity first reached CONNECTED here (nanoTime). */
     final Map<String, Long> publisherConnectedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When the answer to each identity's first publisher offer went out (nanoTime). */
+    final Map<String, Long> publisherAnsweredAt = new java.util.concurrent.ConcurrentHashMap<>();
     /** When each identity's LeaveRequest arrived (nanoTime). */
     final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int workerRestarts;
@@ -400,6 +402,9 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
             on(() -> {
                 send(p, publisher ? SignalResponse.newBuilder().setAnswer(sd.toBuilder().setId(p.offerId)).build()
                         : SignalResponse.newBuilder().setOffer(sd).build());
+                if (publisher) {
+                    publisherAnsweredAt.putIfAbsent(p.identity, System.nanoTime());
+                }
                 described = true;
                 held.forEach(this::trickle);
                 held.clear();

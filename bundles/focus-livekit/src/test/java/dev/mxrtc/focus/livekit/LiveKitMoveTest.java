@@ -87,13 +87,20 @@ class LiveKitMoveTest {
 
         long t = System.nanoTime();
         c.sessionChanged(new Session(Sessions4Test.ROOM, SlotId.ROOM_CALL, List.of(after), 1, Optional.of(active)));
-        TestMedia.await(Duration.ofSeconds(90), () -> sfu1.leftAt.containsKey("@alice:localhost:ALICEDEV"),
+        TestMedia.await(Duration.ofSeconds(60), () -> sfu1.leftAt.containsKey("@alice:localhost:ALICEDEV"),
                 "left SFU 1");
-        long up = sfu2.publisherConnectedAt.getOrDefault("@alice:localhost:ALICEDEV", Long.MAX_VALUE);
+        // The client leaves SFU 1 when its own publisher on SFU 2 is CONNECTED. The double's worker may report its
+        // side CONNECTED a few ms later, so the oracle is the answer: a break-before-make client would leave before
+        // it even joined SFU 2.
+        long answered = sfu2.publisherAnsweredAt.getOrDefault("@alice:localhost:ALICEDEV", Long.MAX_VALUE);
         long left = sfu1.leftAt.get("@alice:localhost:ALICEDEV");
-        System.out.printf("livekit-move: publisher connected on SFU 2 %d ms after the session change; SFU 1 left %d ms"
-                + " after that%n", (up - t) / 1_000_000, (left - up) / 1_000_000);
-        assertTrue(up <= left, "make-before-break: the publisher was up on SFU 2 before the leave on SFU 1");
+        TestMedia.await(Duration.ofSeconds(30), () -> sfu2.publisherConnectedAt.containsKey("@alice:localhost:ALICEDEV"),
+                "SFU 2's side of the publisher connected");
+        long up = sfu2.publisherConnectedAt.get("@alice:localhost:ALICEDEV");
+        System.out.printf("livekit-move: SFU 2 answered the publisher %d ms after the session change, its side"
+                + " connected at %d ms; SFU 1 got the leave at %d ms%n", (answered - t) / 1_000_000,
+                (up - t) / 1_000_000, (left - t) / 1_000_000);
+        assertTrue(answered < left, "make-before-break: joined and negotiated on SFU 2 before leaving SFU 1");
         assertEquals(Optional.of(jwt2.url()), c.serviceUrl());
         assertEquals("/sfu/get", jwt2.grants.get(0).path());
         assertEquals("@alice:localhost:ALICEDEV", jwt2.grants.get(0).identity());
