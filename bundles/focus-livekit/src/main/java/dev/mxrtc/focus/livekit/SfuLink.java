@@ -2,7 +2,10 @@ package dev.mxrtc.focus.livekit;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -85,8 +88,8 @@ final class SfuLink implements SignalListener {
     private String pendingCid;
     private String heldOffer;
     // candidates wait for the description they belong to (libwebrtc may report them first)
-    private final java.util.List<String> heldCandidates = new java.util.ArrayList<>();
-    private final java.util.List<String> heldSubscriberCandidates = new java.util.ArrayList<>();
+    private final List<String> heldCandidates = new ArrayList<>();
+    private final List<String> heldSubscriberCandidates = new ArrayList<>();
     private boolean publisherOfferSent;
     private int offerId;
     private boolean awaitingAnswer;
@@ -295,7 +298,7 @@ final class SfuLink implements SignalListener {
                         r.run();
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 LOG.debug("LiveKit {}: connection closed; dropping a media event", name);
             }
         }

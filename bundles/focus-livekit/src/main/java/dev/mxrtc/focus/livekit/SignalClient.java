@@ -8,6 +8,8 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -97,7 +99,7 @@ public final class SignalClient implements AutoCloseable {
     private long pingTimeoutMs;
     private long lastPongAt;
     private ScheduledFuture<?> pinger;
-    private final java.util.List<SignalRequest> queued = new java.util.ArrayList<>();
+    private final List<SignalRequest> queued = new ArrayList<>();
 
     /**
      * @param actor a single-threaded scheduler that owns this client (the caller shuts it down)
