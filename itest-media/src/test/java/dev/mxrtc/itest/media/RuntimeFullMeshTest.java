@@ -207,6 +207,9 @@ class RuntimeFullMeshTest {
         System.out.println("echo: C reconfigured -> A hears its own 440 Hz and B its own 660 Hz back from C after "
                 + ms(echoNanos) + " ms");
         assertEquals(wsMembers, a.members(room), "a reconfigured focus keeps the memberships");
+        for (RuntimeNode n : nodes) { // kills, swaps and reconfiguration are all expected: WARN at most
+            assertTrue(!n.log().contains(" ERROR "), n.name + " logged at ERROR (see its log/mxrtc.log)");
+        }
     }
 
     /**

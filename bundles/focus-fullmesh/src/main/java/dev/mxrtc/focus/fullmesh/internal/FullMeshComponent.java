@@ -2,7 +2,11 @@ package dev.mxrtc.focus.fullmesh.internal;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -68,9 +72,12 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
     }
 
     private final FullMeshBackend backend;
+    private final BundleContext context;
+    private final Map<ServiceReference<SignallingTransport>, LazyTransport> transports = new ConcurrentHashMap<>();
 
     @Activate
-    public FullMeshComponent(@Reference MediaEngine engine, Config config) {
+    public FullMeshComponent(BundleContext context, @Reference MediaEngine engine, Config config) {
+        this.context = context;
         backend = new FullMeshBackend(engine, new MeshSettings(config.audio(), config.answerTimeoutMs(),
                 config.connectTimeoutMs(), config.disconnectedGraceMs(), config.retryMaxMs(), config.holdUnknownMs()),
                 new FullMeshBackend.DefaultAudio(config.toneHz(), config.echo()));
@@ -82,14 +89,73 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
         return backend.status(2_000);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addTransport(SignallingTransport transport) {
-        backend.addTransport(transport);
+    /**
+     * Transports are bound by reference and their service is got on first use (a send), not while binding: every
+     * transport component binds the {@code Receiver}s, which this component is, so getting each other's services while
+     * both activate is a cycle, and SCR then silently leaves the transport's receiver unbound (seen in the runtime: a
+     * websocket transport that delivered nothing).
+     */
+    @Reference(service = SignallingTransport.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addTransport(ServiceReference<SignallingTransport> ref) {
+        LazyTransport t = new LazyTransport(ref);
+        transports.put(ref, t);
+        backend.addTransport(t);
     }
 
-    void removeTransport(SignallingTransport transport) {
-        backend.removeTransport(transport);
+    void removeTransport(ServiceReference<SignallingTransport> ref) {
+        LazyTransport t = transports.remove(ref);
+        if (t != null) {
+            backend.removeTransport(t);
+            t.release();
+        }
+    }
+
+    /** A transport service got from the framework when first used. */
+    private final class LazyTransport implements SignallingTransport {
+        private final ServiceReference<SignallingTransport> ref;
+        private final String type;
+        private SignallingTransport service;
+        private boolean released;
+
+        LazyTransport(ServiceReference<SignallingTransport> ref) {
+            this.ref = ref;
+            this.type = String.valueOf(ref.getProperty(SignallingTransport.TYPE_PROPERTY));
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public CompletionStage<Void> send(Peer to, Message message) {
+            SignallingTransport s = service();
+            if (s == null) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("signalling transport " + type + " is gone"));
+            }
+            return s.send(to, message);
+        }
+
+        private synchronized SignallingTransport service() {
+            if (service == null && !released) {
+                service = context.getService(ref);
+            }
+            return service;
+        }
+
+        synchronized void release() {
+            released = true;
+            if (service != null) {
+                service = null;
+                try {
+                    context.ungetService(ref);
+                } catch (IllegalStateException e) {
+                    // this bundle is stopping: nothing to give back
+                }
+            }
+        }
     }
 
     @Override
