@@ -58,13 +58,40 @@ class AdminConsoleIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * The version the API jar on the class path exports {@code pkg} at (the system bundle exports the API here, so it
+     * must match what the admin and core bundles import; the API's package versions move with the API).
+     */
+    private static String apiVersion(String pkg) throws Exception {
+        java.nio.file.Path where = java.nio.file.Path.of(RoomEventSink.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+        java.util.jar.Manifest mf;
+        if (java.nio.file.Files.isDirectory(where)) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(where.resolve("META-INF/MANIFEST.MF"))) {
+                mf = new java.util.jar.Manifest(in);
+            }
+        } else {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(where.toFile())) {
+                mf = jar.getManifest();
+            }
+        }
+        String exports = "," + mf.getMainAttributes().getValue("Export-Package");
+        int at = exports.indexOf("," + pkg + ";");
+        int v = exports.indexOf("version=\"", at);
+        if (at < 0 || v < 0) {
+            throw new IllegalStateException("the API jar does not export " + pkg + " with a version: " + exports);
+        }
+        return exports.substring(v + 9, exports.indexOf('"', v + 9));
+    }
+
     @Test
     void servesTheCoresSessionsOverRealHttpInFelix() throws Exception {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, tmp.resolve("felix").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "dev.mxrtc.api;version=0.1.0,dev.mxrtc.api.spi;version=0.1.0,"
+                "dev.mxrtc.api;version=" + apiVersion("dev.mxrtc.api") + ",dev.mxrtc.api.spi;version="
+                        + apiVersion("dev.mxrtc.api.spi") + ","
                         + "org.slf4j;org.slf4j.spi;org.slf4j.event;org.slf4j.helpers;version=2.0.16");
         config.put("org.apache.felix.http.host", "127.0.0.1");
         config.put("org.osgi.service.http.port", "0");
