@@ -179,16 +179,16 @@ public final class LoadBenchmark {
         out.println();
         out.printf(Locale.ROOT, "no-op round trip (GET /versions, idle): p50 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)%n",
                 noop.percentileMs(50), noop.percentileMs(99), noop.maxMs(), noop.count());
-        out.printf(Locale.ROOT, "%-24s %4s %4s %6s %8s %5s %4s %4s %9s %8s %8s %8s %9s %9s %7s %7s%n", "scenario", "snd",
-                "rcv", "sent", "deliv", "lost", "dup", "err", "events/s", "p50 ms", "p99 ms", "max ms", "send p50",
-                "send p99", "srv cpu", "cli cpu");
+        out.printf(Locale.ROOT, "%-24s %4s %4s %6s %8s %5s %4s %4s %9s %8s %8s %8s %9s %9s %7s %7s %5s%n", "scenario",
+                "snd", "rcv", "sent", "deliv", "lost", "dup", "err", "events/s", "p50 ms", "p99 ms", "max ms", "send p50",
+                "send p99", "srv cpu", "cli cpu", "load");
         for (Result r : report.results()) {
-            out.printf(Locale.ROOT, "%-24s %4d %4d %6d %8d %5d %4d %4d %9.1f %8.2f %8.2f %8.2f %9.2f %9.2f %7s %7s%n",
+            out.printf(Locale.ROOT, "%-24s %4d %4d %6d %8d %5d %4d %4d %9.1f %8.2f %8.2f %8.2f %9.2f %9.2f %7s %7s %5s%n",
                     r.plan().name(), r.plan().senders(), r.plan().receivers(), r.sent(), r.delivered(), r.lost(),
                     r.duplicates(), r.errors(), r.eventsPerSecond(), r.delivery().percentileMs(50),
                     r.delivery().percentileMs(99), r.delivery().maxMs(), r.send().percentileMs(50),
                     r.send().percentileMs(99), r.serverCpu().map(c -> percentOf(c, r.seconds())).orElse("-"),
-                    percentOf(r.clientCpu(), r.seconds()));
+                    percentOf(r.clientCpu(), r.seconds()), r.load());
         }
         out.println();
         out.println("ratios (same run, same server):");
@@ -209,12 +209,12 @@ public final class LoadBenchmark {
     }
 
     /** The 1/5/15-minute load averages, or "n/a" off Linux. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
-            return "n/a";
+            return "n/a n/a n/a";
         }
     }
 

@@ -58,9 +58,12 @@ final class Scenario {
      * @param delivered first deliveries of those messages
      * @param duplicates a message delivered again to the same receiver
      * @param errors failed requests (senders and receivers)
+     * @param load the machine's 1-minute load average at the end of the measured window ("n/a" off Linux): how busy
+     *             the machine was while this scenario was measured (other jobs included)
      */
     record Result(Plan plan, long sent, long expected, long delivered, long duplicates, long errors,
-            Latencies delivery, Latencies send, double seconds, Optional<Duration> serverCpu, Duration clientCpu) {
+            Latencies delivery, Latencies send, double seconds, Optional<Duration> serverCpu, Duration clientCpu,
+            String load) {
         double eventsPerSecond() {
             return delivered / seconds;
         }
@@ -120,6 +123,7 @@ final class Scenario {
         sleepUntil(windowEnd);
         Optional<Duration> cpu1 = server.cpuTime();
         long clientCpu1 = processCpuNanos();
+        String load = LoadBenchmark.loadAverage().split(" ")[0];
         for (Thread t : senderThreads) t.join(Duration.ofSeconds(30));
         sleepUntil(System.nanoTime() + plan.drain().toNanos());
         stopping = true;
@@ -136,7 +140,7 @@ final class Scenario {
         return new Result(plan, sent, expected, delivered, duplicates, errors.get(),
                 new Latencies(merge(receivers.stream().map(r -> r.samples).toList())),
                 new Latencies(merge(senders.stream().map(s -> s.rtts).toList())),
-                plan.measure().toNanos() / 1e9, serverCpu, Duration.ofNanos(clientCpu1 - clientCpu0));
+                plan.measure().toNanos() / 1e9, serverCpu, Duration.ofNanos(clientCpu1 - clientCpu0), load);
     }
 
     /** Cuts every pending long poll short: a to-device message to each receiver. */

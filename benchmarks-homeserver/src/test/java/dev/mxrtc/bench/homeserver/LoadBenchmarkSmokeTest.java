@@ -44,6 +44,7 @@ class LoadBenchmarkSmokeTest {
             assertEquals(0, r.errors(), name + ": failed requests");
             assertEquals(r.delivered(), r.delivery().count());
             assertTrue(r.delivery().percentileMs(50) > 0 && r.delivery().percentileMs(99) >= r.delivery().percentileMs(50));
+            assertTrue(r.load().equals("n/a") || Double.parseDouble(r.load()) >= 0, name + ": load " + r.load());
         }
         // 5 receivers in 2 rooms: the load scenario's senders fan out to 3 and 2 receivers
         Result load = report.result("room load");
