@@ -178,6 +178,12 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
         }).get(10, TimeUnit.SECONDS);
     }
 
+    /** The identities whose signalling socket is open now (joined or resumed, not between sockets). */
+    java.util.Set<String> connectedIdentities() throws Exception {
+        return state.submit(() -> participants.values().stream().filter(p -> p.ws != null && p.ws.isOpen())
+                .map(p -> p.identity).collect(java.util.stream.Collectors.toSet())).get(10, TimeUnit.SECONDS);
+    }
+
     long count(SignalRequest.MessageCase kind) {
         return received.stream().filter(k -> k == kind).count();
     }

