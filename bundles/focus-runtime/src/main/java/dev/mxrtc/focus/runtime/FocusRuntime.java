@@ -125,6 +125,8 @@ final class FocusRuntime {
     private final Map<SlotKey, Session> sessions = new LinkedHashMap<>();
     private final Map<MemberKey, Entry> entries = new LinkedHashMap<>();
     private final Map<Long, BackendRef> backends = new HashMap<>();
+    /** Names of the focus selection algorithms registered, by service id. */
+    private final Map<Long, String> selections = new HashMap<>();
     private Set<LocalDevice> locals = Set.of();
     private boolean stopped;
 
@@ -179,6 +181,23 @@ final class FocusRuntime {
             BackendRef gone = backends.remove(serviceId);
             if (gone != null) {
                 LOG.info("focus backend {} gone", gone);
+                reconcileAll();
+            }
+        });
+    }
+
+    /** A focus selection algorithm named {@code name} is present: a sticky transport of that type defers to it. */
+    void selectionAdded(long serviceId, String name) {
+        Objects.requireNonNull(name, "name");
+        actor.execute(() -> {
+            selections.put(serviceId, name);
+            reconcileAll();
+        });
+    }
+
+    void selectionRemoved(long serviceId) {
+        actor.execute(() -> {
+            if (selections.remove(serviceId) != null) {
                 reconcileAll();
             }
         });
@@ -255,7 +274,7 @@ final class FocusRuntime {
     }
 
     private void reconcile(Entry e) {
-        Optional<Transport> transport = TransportChoice.of(e.session, e.member);
+        Optional<Transport> transport = TransportChoice.of(e.session, e.member, Set.copyOf(selections.values()));
         Optional<BackendRef> backend = transport.flatMap(t -> preferred(t.type()));
         if (backend.isEmpty()) {
             abandon(e, "no backend for the target");

@@ -24,6 +24,7 @@ import dev.mxrtc.api.RtcSessionListener;
 import dev.mxrtc.api.RtcSessions;
 import dev.mxrtc.api.SessionEvent;
 import dev.mxrtc.api.spi.FocusBackend;
+import dev.mxrtc.api.spi.FocusSelection;
 import dev.mxrtc.matrix.MatrixClient;
 
 /**
@@ -82,6 +83,18 @@ public final class FocusRuntimeComponent implements RtcSessionListener {
 
     void removeBackend(FocusBackend backend, Map<String, Object> props) {
         runtime.backendRemoved(serviceId(props));
+    }
+
+    /** Only the names matter: a sticky member whose first transport names an algorithm follows the session. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSelection(FocusSelection selection, Map<String, Object> props) {
+        Object name = props.get(FocusSelection.NAME_PROPERTY);
+        runtime.selectionAdded(serviceId(props), name instanceof String s ? s : selection.name());
+    }
+
+    void removeSelection(FocusSelection selection, Map<String, Object> props) {
+        runtime.selectionRemoved(serviceId(props));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -272,6 +272,39 @@ class FocusRuntimeTest {
     }
 
     @Test
+    void stickyMemberWhoseFirstTransportNamesTheSelectionFollowsTheSession() {
+        runtime.backendAdded(mesh.ref(1, 0));
+        runtime.backendAdded(lk.ref(2, 0));
+        Transport fmil = new Transport(Transport.FULL_MESH_INTO_LIVEKIT, Map.of());
+        Member sticky = new Member(ROOM, SlotId.ROOM_CALL, "@bot:hs", "BOT", "m-sticky", Application.of("m.call"),
+                List.of(fmil, MESH, LK), List.of(), Optional.empty(), 3, 10_000, MemberFormat.STICKY, "key", "$e");
+        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, sticky), sticky));
+        actor.runAll();
+        assertEquals(List.of("connect mesh m-sticky full_mesh", "connected mesh m-sticky"), log);
+        runtime.sessionEvent(new SessionEvent.ActiveTransportChanged(session(LK, sticky),
+                Optional.of(MESH), Optional.of(LK)));
+        actor.runAll();
+        assertTrue(log.contains("connect lk m-sticky livekit"), "moves with the session's active transport: " + log);
+    }
+
+    @Test
+    void stickyFirstTransportNamingARegisteredSelectionFollowsTheSessionOnlyWhileItIsRegistered() {
+        FakeBackend other = new FakeBackend("other", "fancy", log);
+        runtime.backendAdded(mesh.ref(1, 0));
+        runtime.backendAdded(other.ref(2, 0));
+        Transport fancy = new Transport("fancy", Map.of());
+        Member sticky = new Member(ROOM, SlotId.ROOM_CALL, "@bot:hs", "BOT", "m-sticky", Application.of("m.call"),
+                List.of(fancy, MESH), List.of(), Optional.empty(), 3, 10_000, MemberFormat.STICKY, "key", "$e");
+        runtime.selectionAdded(7, "fancy");
+        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, sticky), sticky));
+        actor.runAll();
+        assertEquals(List.of("connect mesh m-sticky full_mesh", "connected mesh m-sticky"), log);
+        runtime.selectionRemoved(7);
+        actor.runAll();
+        assertTrue(log.contains("connect other m-sticky fancy"), "without the algorithm, the type is a transport: " + log);
+    }
+
+    @Test
     void sessionSeenBeforeTheAccountIsConnectedOnceTheAccountAppears() {
         runtime.localDevices(Set::of);
         runtime.backendAdded(mesh.ref(1, 0));
