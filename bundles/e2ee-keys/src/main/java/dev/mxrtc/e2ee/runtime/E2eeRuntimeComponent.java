@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -52,6 +54,8 @@ public final class E2eeRuntimeComponent implements RtcSessionListener, Encrypted
 
     public static final String PID = "dev.mxrtc.e2ee.runtime";
 
+    private static final String LISTENER = "listener";
+
     private static final Logger LOG = LoggerFactory.getLogger(E2eeRuntimeComponent.class);
 
     /** Keys as in a {@code .cfg} file (DS maps {@code __} in a method name to {@code _}, {@code _} to {@code .}). */
@@ -84,14 +88,17 @@ public final class E2eeRuntimeComponent implements RtcSessionListener, Encrypted
     private final Map<String, EncryptionScheme> schemes = new ConcurrentHashMap<>();
     private final H2CryptoStore store;
     private final E2eeRuntime runtime;
-    private final Map<VerifiedToDeviceListener, AutoCloseable> listeners = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<VerifiedToDeviceListener>, AutoCloseable> listeners = new ConcurrentHashMap<>();
+    private final ComponentContext componentContext;
     private final EncryptedToDeviceSender sender;
 
     @Activate
-    public E2eeRuntimeComponent(BundleContext context, Config config,
+    public E2eeRuntimeComponent(ComponentContext componentContext, Config config,
             @Reference(name = "client") MatrixClient client,
             @Reference(name = "olm") OlmFactory olm,
             @Reference(name = "sessions") RtcSessions sessions) throws Exception {
+        this.componentContext = componentContext;
+        BundleContext context = componentContext == null ? null : componentContext.getBundleContext(); // null in unit tests with a store_dir
         byte[] key = storeKey(config.store__key());
         Path dir = config.store__dir().isBlank() ? context.getDataFile("crypto-store").toPath()
                 : Path.of(config.store__dir());
@@ -146,13 +153,24 @@ public final class E2eeRuntimeComponent implements RtcSessionListener, Encrypted
         schemes.values().removeIf(s -> s == scheme);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addListener(VerifiedToDeviceListener listener) {
-        listeners.put(listener, runtime.addListener(listener));
+    /**
+     * Bound by reference and looked up at delivery: a listener (the to-device signalling's Olm cipher) needs this
+     * component's {@link EncryptedToDeviceSender} service, so getting the listener while binding would be a DS
+     * cycle (SCR logs it at ERROR and may leave one side without the other).
+     */
+    @Reference(name = LISTENER, service = VerifiedToDeviceListener.class,
+            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(ServiceReference<VerifiedToDeviceListener> ref) {
+        listeners.put(ref, runtime.addListener(event -> {
+            VerifiedToDeviceListener listener = componentContext.locateService(LISTENER, ref);
+            if (listener != null) {
+                listener.received(event);
+            }
+        }));
     }
 
-    void removeListener(VerifiedToDeviceListener listener) {
-        AutoCloseable registration = listeners.remove(listener);
+    void removeListener(ServiceReference<VerifiedToDeviceListener> ref) {
+        AutoCloseable registration = listeners.remove(ref);
         if (registration != null) {
             try {
                 registration.close();
