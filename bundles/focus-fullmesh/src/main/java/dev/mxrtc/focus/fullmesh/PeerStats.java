@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.mxrtc.media.AudioLevel;
 import dev.mxrtc.media.PeerState;
+import dev.mxrtc.media.VideoLevel;
 
 /**
  * One peer of a full mesh.
@@ -21,10 +22,11 @@ import dev.mxrtc.media.PeerState;
  * @param messagesSent data-channel messages sent
  * @param messagesReceived data-channel messages received
  * @param lastAudio the last received audio measurement, if any
+ * @param lastVideo the last received video summary, if any (since 0.2)
  */
 public record PeerStats(String userId, String deviceId, String memberId, boolean offerer, PeerState state,
         String callId, int calls, int restarts, long firstConnectedMs, long messagesSent, long messagesReceived,
-        Optional<AudioLevel> lastAudio) {
+        Optional<AudioLevel> lastAudio, Optional<VideoLevel> lastVideo) {
 
     public PeerStats {
         Objects.requireNonNull(userId, "userId");
@@ -33,5 +35,14 @@ public record PeerStats(String userId, String deviceId, String memberId, boolean
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(lastAudio, "lastAudio");
+        Objects.requireNonNull(lastVideo, "lastVideo");
+    }
+
+    /** The 0.1 shape: no video received. */
+    public PeerStats(String userId, String deviceId, String memberId, boolean offerer, PeerState state,
+            String callId, int calls, int restarts, long firstConnectedMs, long messagesSent, long messagesReceived,
+            Optional<AudioLevel> lastAudio) {
+        this(userId, deviceId, memberId, offerer, state, callId, calls, restarts, firstConnectedMs, messagesSent,
+                messagesReceived, lastAudio, Optional.empty());
     }
 }

@@ -20,6 +20,7 @@ import dev.mxrtc.api.spi.FocusBackend;
 import dev.mxrtc.api.spi.SignallingTransport;
 import dev.mxrtc.focus.fullmesh.FullMeshConnection;
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.VideoPattern;
 import dev.mxrtc.media.WorkerStatus;
 
 /**
@@ -49,6 +50,7 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
     private final MediaEngine engine;
     private final MeshSettings settings;
     private final DefaultAudio defaultAudio;
+    private final Optional<VideoPattern> defaultVideo;
     private final Function<String, Actor> actors;
     private final List<SignallingTransport> transports = new CopyOnWriteArrayList<>();
     /** live meshes by local member id */
@@ -68,9 +70,24 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
 
     FullMeshBackend(MediaEngine engine, MeshSettings settings, DefaultAudio defaultAudio,
             Function<String, Actor> actors) {
+        this(engine, settings, defaultAudio, Optional.empty(), actors);
+    }
+
+    /**
+     * @param defaultVideo what every new mesh publishes from its first peer on (its first offers carry video), if
+     *        anything
+     */
+    public FullMeshBackend(MediaEngine engine, MeshSettings settings, DefaultAudio defaultAudio,
+            Optional<VideoPattern> defaultVideo) {
+        this(engine, settings, defaultAudio, defaultVideo, ThreadActor::new);
+    }
+
+    FullMeshBackend(MediaEngine engine, MeshSettings settings, DefaultAudio defaultAudio,
+            Optional<VideoPattern> defaultVideo, Function<String, Actor> actors) {
         this.engine = engine;
         this.settings = settings;
         this.defaultAudio = defaultAudio;
+        this.defaultVideo = defaultVideo;
         this.actors = actors;
     }
 
@@ -101,7 +118,7 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
                     + transport.type()));
         }
         MeshSession mesh = new MeshSession(actors.apply("mxrtc-fullmesh-" + self.memberId()), settings, engine, session,
-                self, transport, this::transport, m -> meshes.remove(self.memberId(), m));
+                self, transport, this::transport, m -> meshes.remove(self.memberId(), m), defaultVideo);
         MeshSession before = meshes.put(self.memberId(), mesh);
         if (before != null) {
             before.close();
@@ -142,7 +159,8 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
 
     /**
      * For operators (the admin console's {@code GET /media}): the media worker (running, pid, restarts) and every live
-     * mesh with its peers: state, call, restarts, received audio level, frequency and age. A mesh that does not answer
+     * mesh with its peers: state, call, restarts, received audio (level, frequency, age) and video (size, fps, colour,
+     * age). A mesh that does not answer
      * within {@code meshTimeoutMs} is listed with an {@code error}.
      */
     public Map<String, Object> status(long meshTimeoutMs) {
@@ -161,6 +179,7 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
         m.put("media_worker", worker);
         m.put("default_audio", defaultAudio.echo() ? "echo"
                 : defaultAudio.toneHz() > 0 ? "tone " + defaultAudio.toneHz() + " Hz" : "none");
+        m.put("default_video", defaultVideo.map(MeshSession::describe).orElse("none"));
         m.put("connections", meshes.values().stream().map(mesh -> {
             try {
                 return meshStatus.apply(mesh);

@@ -1,6 +1,7 @@
 package dev.mxrtc.focus.fullmesh.internal;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -18,6 +19,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.mxrtc.api.Member;
 import dev.mxrtc.api.Session;
@@ -25,6 +28,7 @@ import dev.mxrtc.api.Transport;
 import dev.mxrtc.api.spi.FocusBackend;
 import dev.mxrtc.api.spi.SignallingTransport;
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.VideoPattern;
 
 /**
  * The {@code full_mesh} focus as a service: a {@link FocusBackend} for transport type {@code full_mesh} and a
@@ -43,6 +47,8 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
 
     /** Service property of status suppliers the admin console shows. */
     static final String STATUS_PROPERTY = "mxrtc.admin.status";
+    static final String DEFAULT_RGB = "#2850d0";
+    private static final Logger LOG = LoggerFactory.getLogger(FullMeshComponent.class);
 
     @ObjectClassDefinition(name = "mxrtc full_mesh focus")
     public @interface Config {
@@ -69,6 +75,13 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
 
         @AttributeDefinition(description = "Every new mesh plays each peer's audio back to it (wins over toneHz)")
         boolean echo() default false;
+
+        @AttributeDefinition(description = "Every new mesh publishes a generated video pattern (320x180, 15 fps) to"
+                + " its peers; their first offers then carry video")
+        boolean video() default false;
+
+        @AttributeDefinition(description = "The pattern's colour: #rrggbb (also rrggbb or 0xrrggbb)")
+        String videoRgb() default DEFAULT_RGB;
     }
 
     private final FullMeshBackend backend;
@@ -80,7 +93,23 @@ public final class FullMeshComponent implements FocusBackend, SignallingTranspor
         this.context = context;
         backend = new FullMeshBackend(engine, new MeshSettings(config.audio(), config.answerTimeoutMs(),
                 config.connectTimeoutMs(), config.disconnectedGraceMs(), config.retryMaxMs(), config.holdUnknownMs()),
-                new FullMeshBackend.DefaultAudio(config.toneHz(), config.echo()));
+                new FullMeshBackend.DefaultAudio(config.toneHz(), config.echo()),
+                config.video() ? Optional.of(VideoPattern.solid(colour(config.videoRgb()))) : Optional.empty());
+    }
+
+    /** {@code #rrggbb}, {@code rrggbb} or {@code 0xrrggbb}; anything else is logged and gives the default colour. */
+    static int colour(String rgb) {
+        String hex = rgb == null ? "" : rgb.strip();
+        if (hex.startsWith("#")) {
+            hex = hex.substring(1);
+        } else if (hex.startsWith("0x") || hex.startsWith("0X")) {
+            hex = hex.substring(2);
+        }
+        if (hex.matches("[0-9a-fA-F]{6}")) {
+            return Integer.parseInt(hex, 16);
+        }
+        LOG.warn("videoRgb '{}' is not a colour (#rrggbb); publishing {}", rgb, DEFAULT_RGB);
+        return Integer.parseInt(DEFAULT_RGB.substring(1), 16);
     }
 
     /** The media status for operators; see {@link FullMeshBackend#status(long)}. */

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,10 +26,13 @@ import dev.mxrtc.focus.fullmesh.PeerStats;
 import dev.mxrtc.focus.fullmesh.internal.CallSignal.Envelope;
 import dev.mxrtc.media.AudioLevel;
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.MediaOptions;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerRole;
 import dev.mxrtc.media.PeerState;
+import dev.mxrtc.media.VideoLevel;
+import dev.mxrtc.media.VideoPattern;
 
 /**
  * One local member's full mesh in one session: a {@link PeerLink} per other member, added and torn down as the
@@ -74,6 +78,10 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     private final Map<String, PeerLink> links = new LinkedHashMap<>();
     private final List<Held> held = new ArrayList<>();
     private Published published = new Published.None();
+    /** the video every peer publishes; null for none */
+    private VideoPattern video;
+    /** peers are made with a video section once this mesh has published video (so a later start needs no offer) */
+    private boolean videoSections;
     private long seq;
     private boolean started;
     private boolean closed;
@@ -81,6 +89,18 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     MeshSession(Actor actor, MeshSettings settings, MediaEngine engine, Session session, Member self,
             Transport transport, Function<String, Optional<SignallingTransport>> transports,
             Consumer<MeshSession> onClose) {
+        this(actor, settings, engine, session, self, transport, transports, onClose, Optional.empty());
+    }
+
+    /**
+     * @param initialVideo published from the first peer on, so every first offer already carries a video section and
+     *        no call renegotiates for it
+     */
+    MeshSession(Actor actor, MeshSettings settings, MediaEngine engine, Session session, Member self,
+            Transport transport, Function<String, Optional<SignallingTransport>> transports,
+            Consumer<MeshSession> onClose, Optional<VideoPattern> initialVideo) {
+        this.video = initialVideo.orElse(null);
+        this.videoSections = video != null;
         this.actor = actor;
         this.settings = settings;
         this.engine = engine;
@@ -180,6 +200,26 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     }
 
     @Override
+    public void publishVideo(VideoPattern pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        actor.execute(() -> {
+            video = pattern;
+            videoSections = true;
+            links.values().forEach(PeerLink::republishVideo);
+        });
+    }
+
+    @Override
+    public void stopVideo() {
+        actor.execute(() -> {
+            if (video != null) {
+                video = null;
+                links.values().forEach(PeerLink::republishVideo);
+            }
+        });
+    }
+
+    @Override
     public void send(String memberId, String text) {
         actor.execute(() -> links.values().stream().filter(l -> l.remote().memberId().equals(memberId)).findFirst()
                 .ifPresentOrElse(l -> l.send(text), () -> LOG.debug("no peer {}; dropping a data message", memberId)));
@@ -235,8 +275,14 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
             case Published.Pcm p -> "pcm";
             case Published.Echo e -> "echo";
         });
+        m.put("published_video", video == null ? "none" : describe(video));
         m.put("peers", links.values().stream().map(PeerLink::status).toList());
         return m;
+    }
+
+    /** {@code #rrggbb 320x180@15fps} */
+    static String describe(VideoPattern p) {
+        return ReceivedMedia.hex(p.rgb()) + " " + p.width() + "x" + p.height() + "@" + p.fps() + "fps";
     }
 
     /** On the actor only. */
@@ -401,6 +447,13 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
 
     @Override
     public Peer createPeer(String id, PeerRole role, PeerListener listener) {
+        if (videoSections) {
+            try {
+                return engine.createPeer(id, role, new MediaOptions(settings.audio(), true), listener);
+            } catch (UnsupportedOperationException e) {
+                LOG.warn("the media engine has no video; {} carries none: {}", id, e.getMessage());
+            }
+        }
         return engine.createPeer(id, role, settings.audio(), listener);
     }
 
@@ -412,6 +465,22 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
             case Published.Tone t -> peer.publishTone(t.hz());
             case Published.Pcm p -> peer.publishPcm(p.samples());
             case Published.Echo e -> peer.publishAudioOf(peer.id());
+        }
+    }
+
+    @Override
+    public void applyVideo(Peer peer, boolean fresh) {
+        if (video == null && fresh) {
+            return;
+        }
+        try {
+            if (video == null) {
+                peer.stopVideo();
+            } else {
+                peer.publishVideo(video);
+            }
+        } catch (UnsupportedOperationException e) {
+            LOG.warn("the media engine has no video; {} sends none: {}", peer.id(), e.getMessage());
         }
     }
 
@@ -456,5 +525,10 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     @Override
     public void audio(Member remote, AudioLevel level) {
         notify(l -> l.onAudio(remote, level));
+    }
+
+    @Override
+    public void video(Member remote, VideoLevel level) {
+        notify(l -> l.onVideo(remote, level));
     }
 }

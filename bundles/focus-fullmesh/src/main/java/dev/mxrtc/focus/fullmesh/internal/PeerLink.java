@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -24,6 +23,7 @@ import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerRole;
 import dev.mxrtc.media.PeerState;
 import dev.mxrtc.media.SessionDescription;
+import dev.mxrtc.media.VideoLevel;
 
 /**
  * The connection of the local member to one other member: a sequence of MSC2746 calls, each one media peer
@@ -61,8 +61,14 @@ final class PeerLink {
 
         Peer createPeer(String id, PeerRole role, PeerListener listener);
 
-        /** Publishes the mesh's current audio on a new peer. */
+        /** Publishes the mesh's current audio on a peer. */
         void applyAudio(Peer peer);
+
+        /**
+         * Publishes the mesh's current video on a peer; {@code fresh}: a peer just made, on which nothing needs
+         * stopping when the mesh publishes no video.
+         */
+        void applyVideo(Peer peer, boolean fresh);
 
         void signal(Member to, CallSignal.Envelope env, SignalBody body);
 
@@ -73,6 +79,8 @@ final class PeerLink {
         void data(Member remote, String text);
 
         void audio(Member remote, AudioLevel level);
+
+        void video(Member remote, VideoLevel level);
     }
 
     /** Builds a signal from its envelope. */
@@ -95,8 +103,7 @@ final class PeerLink {
     private long firstConnectedMs = -1;
     private long sent;
     private long received;
-    private AudioLevel lastAudio;
-    private long lastAudioAtMs = -1;
+    private final ReceivedMedia media;
     private PeerState mediaState = PeerState.NEW;
     private String earlyCallId = "";
     private final List<IceCandidate> earlyCandidates = new ArrayList<>();
@@ -106,6 +113,7 @@ final class PeerLink {
         this.remote = remote;
         this.offerer = offers(host.self(), remote);
         this.createdMs = host.actor().nowMs();
+        this.media = new ReceivedMedia(createdMs);
         this.phase = offerer ? Phase.BACKOFF : Phase.WAITING;
     }
 
@@ -334,15 +342,22 @@ final class PeerLink {
         }
     }
 
+    void republishVideo() {
+        if (peer != null) {
+            host.applyVideo(peer, false);
+        }
+    }
+
     PeerStats stats() {
         return new PeerStats(remote.userId(), remote.deviceId(), remote.memberId(), offerer,
                 phase == Phase.CLOSED ? PeerState.CLOSED : mediaState, callId, calls, restarts, firstConnectedMs,
-                sent, received, Optional.ofNullable(lastAudio));
+                sent, received, media.audio(), media.video());
     }
 
     /**
      * For operators (the admin console's media view): {@link #stats()} as a JSON-ready map, plus the phase and the age
-     * of the last received audio measurement, so a reader can tell fresh audio from a value kept from an older call.
+     * of the last received audio and video summaries, so a reader can tell fresh media from a value kept from an older
+     * call.
      */
     Map<String, Object> status() {
         PeerStats s = stats();
@@ -359,16 +374,8 @@ final class PeerLink {
         m.put("first_connected_ms", s.firstConnectedMs());
         m.put("messages_sent", s.messagesSent());
         m.put("messages_received", s.messagesReceived());
-        if (lastAudio == null) {
-            m.put("audio", null);
-        } else {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("rms", lastAudio.rms());
-            a.put("hz", lastAudio.frequencyHz());
-            a.put("samples", lastAudio.samples());
-            a.put("age_ms", host.actor().nowMs() - lastAudioAtMs);
-            m.put("audio", a);
-        }
+        m.put("audio", media.audioStatus(host.actor().nowMs()));
+        m.put("video", media.videoStatus(host.actor().nowMs()));
         return m;
     }
 
@@ -486,9 +493,18 @@ final class PeerLink {
             public void onAudio(AudioLevel level) {
                 actor.execute(() -> {
                     if (current(id)) {
-                        lastAudio = level;
-                        lastAudioAtMs = host.actor().nowMs();
+                        media.audio(level, host.actor().nowMs());
                         host.audio(remote, level);
+                    }
+                });
+            }
+
+            @Override
+            public void onVideo(VideoLevel level) {
+                actor.execute(() -> {
+                    if (current(id)) {
+                        media.video(level, host.actor().nowMs());
+                        host.video(remote, level);
                     }
                 });
             }
@@ -504,6 +520,7 @@ final class PeerLink {
             }
         });
         host.applyAudio(p);
+        host.applyVideo(p, true);
         mediaState = PeerState.NEW;
         return p;
     }

@@ -7,18 +7,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.mxrtc.media.IceCandidate;
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.MediaOptions;
 import dev.mxrtc.media.Peer;
 import dev.mxrtc.media.PeerListener;
 import dev.mxrtc.media.PeerRole;
 import dev.mxrtc.media.PeerState;
 import dev.mxrtc.media.SessionDescription;
+import dev.mxrtc.media.VideoLevel;
+import dev.mxrtc.media.VideoPattern;
 import dev.mxrtc.media.WorkerListener;
 import dev.mxrtc.media.WorkerStatus;
 
 /**
  * Test double for the media worker, for the pure state logic of the mesh only (the real worker and libwebrtc run in
  * the itest-media module): an offer's SDP names its peer, the answer names the answering peer, and a peer whose
- * offer was answered connects both ends at once. Data sent on one end arrives at the other.
+ * offer was answered connects both ends at once. Data sent on one end arrives at the other. Video follows the media
+ * API's rules: an offerer made with a video section, or one that adds it by renegotiating, carries video both ways; an
+ * answerer sends only on a section its offerer offered (else {@code onError("video")}); {@link FakePeer#pumpVideo()}
+ * delivers one summary of the published pattern to the other end, as the worker's analyser would.
  */
 final class FakeMedia {
 
@@ -39,10 +45,15 @@ final class FakeMedia {
 
             @Override
             public Peer createPeer(String id, PeerRole role, boolean audio, PeerListener listener) {
+                return createPeer(id, role, new MediaOptions(audio, false), listener);
+            }
+
+            @Override
+            public Peer createPeer(String id, PeerRole role, MediaOptions options, PeerListener listener) {
                 if (peers.containsKey(id) && !peers.get(id).closed) {
                     throw new IllegalArgumentException("peer " + id + " exists");
                 }
-                FakePeer p = new FakePeer(id, role, listener);
+                FakePeer p = new FakePeer(id, role, options, listener);
                 peers.put(id, p);
                 net.put(id, p);
                 if (role == PeerRole.OFFERER) {
@@ -76,6 +87,7 @@ final class FakeMedia {
         final String id;
         final PeerRole role;
         final PeerListener listener;
+        final MediaOptions options;
         final List<String> remoteSdps = new ArrayList<>();
         final List<IceCandidate> candidates = new ArrayList<>();
         final List<String> received = new ArrayList<>();
@@ -85,11 +97,20 @@ final class FakeMedia {
         FakePeer partner;
         boolean connected;
         boolean closed;
+        /** the published pattern, null for none */
+        VideoPattern video;
+        /** the connection has a video section (offerer: made with one or added; answerer: its offer had one) */
+        boolean videoSection;
+        /** offers made after the first (renegotiations) */
+        int reoffers;
+        long framesSent;
 
-        FakePeer(String id, PeerRole role, PeerListener listener) {
+        FakePeer(String id, PeerRole role, MediaOptions options, PeerListener listener) {
             this.id = id;
             this.role = role;
+            this.options = options;
             this.listener = listener;
+            this.videoSection = role == PeerRole.OFFERER && options.video();
         }
 
         @Override
@@ -113,6 +134,7 @@ final class FakeMedia {
             }
             partner = other;
             if (d.type() == SessionDescription.Type.OFFER) {
+                videoSection = other.videoSection;
                 listener.onLocalDescription(new SessionDescription(SessionDescription.Type.ANSWER, "v=0 answer:" + id));
                 if (!connected) {
                     listener.onState(PeerState.CONNECTING);
@@ -146,6 +168,42 @@ final class FakeMedia {
         public void publishAudioOf(String fromPeerId) {
             audioOf = fromPeerId;
             tone = 0;
+        }
+
+        @Override
+        public void publishVideo(VideoPattern pattern) {
+            video = pattern;
+            if (role == PeerRole.OFFERER && !videoSection) {
+                videoSection = true;
+                reoffers++;
+                listener.onLocalDescription(new SessionDescription(SessionDescription.Type.OFFER, "v=0 offer:" + id));
+            } else if (role == PeerRole.ANSWERER && partner != null && !videoSection) {
+                listener.onError("video", "the offer had no video section");
+            }
+        }
+
+        @Override
+        public void stopVideo() {
+            boolean was = video != null;
+            video = null;
+            if (role == PeerRole.OFFERER && videoSection) {
+                reoffers++;
+                listener.onLocalDescription(new SessionDescription(SessionDescription.Type.OFFER, "v=0 offer:" + id));
+            }
+            if (was && connected && partner != null && !partner.closed) {
+                partner.listener.onVideo(new VideoLevel(0, 0, 0, 0, 0, 0, 0, framesSent));
+            }
+        }
+
+        /** One summary of what this end sends, delivered to the other end (nothing without video or a section). */
+        void pumpVideo() {
+            if (video == null || !videoSection || !connected || partner == null || partner.closed) {
+                return;
+            }
+            framesSent += video.fps();
+            partner.listener.onVideo(new VideoLevel(video.width(), video.height(), video.fps(), video.red(),
+                    video.green(), video.blue(), 0.299 * video.red() + 0.587 * video.green() + 0.114 * video.blue(),
+                    framesSent));
         }
 
         @Override

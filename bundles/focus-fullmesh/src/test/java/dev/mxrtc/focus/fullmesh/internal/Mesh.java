@@ -19,6 +19,8 @@ import dev.mxrtc.api.spi.SignallingTransport;
 import dev.mxrtc.focus.fullmesh.FullMeshConnection;
 import dev.mxrtc.focus.fullmesh.MeshListener;
 import dev.mxrtc.media.PeerState;
+import dev.mxrtc.media.VideoLevel;
+import dev.mxrtc.media.VideoPattern;
 
 /**
  * A test world: members with their own backend, {@link FakeMedia} and an in-memory signalling transport that
@@ -47,9 +49,10 @@ final class Mesh {
         final List<String> events = new ArrayList<>();
         FullMeshConnection connection;
 
-        Party(String user, String device, String memberId, FullMeshBackend.DefaultAudio audio) {
+        Party(String user, String device, String memberId, FullMeshBackend.DefaultAudio audio,
+                Optional<VideoPattern> video) {
             member = member(user, device, memberId);
-            backend = new FullMeshBackend(media.engine(), MeshSettings.DEFAULTS, audio, actor::view);
+            backend = new FullMeshBackend(media.engine(), MeshSettings.DEFAULTS, audio, video, actor::view);
             backend.addTransport(new SignallingTransport() {
                 @Override
                 public String type() {
@@ -84,6 +87,11 @@ final class Mesh {
                 }
 
                 @Override
+                public void onVideo(Member remote, VideoLevel level) {
+                    events.add(remote.memberId() + ":video:" + String.format("#%06x", level.rgb()) + "@" + level.fps());
+                }
+
+                @Override
                 public void onPeerClosed(Member remote, String reason) {
                     events.add(remote.memberId() + ":closed:" + reason);
                 }
@@ -108,11 +116,21 @@ final class Mesh {
     }
 
     Party party(String user, String device, String memberId) {
-        return new Party(user, device, memberId, FullMeshBackend.DefaultAudio.NONE);
+        return new Party(user, device, memberId, FullMeshBackend.DefaultAudio.NONE, Optional.empty());
     }
 
     Party party(String user, String device, String memberId, FullMeshBackend.DefaultAudio audio) {
-        return new Party(user, device, memberId, audio);
+        return new Party(user, device, memberId, audio, Optional.empty());
+    }
+
+    Party party(String user, String device, String memberId, VideoPattern video) {
+        return new Party(user, device, memberId, FullMeshBackend.DefaultAudio.NONE, Optional.of(video));
+    }
+
+    /** Every open peer of every party sends one video summary to its other end; then the actor runs. */
+    void pumpVideo() {
+        net.values().stream().filter(p -> !p.closed).forEach(FakeMedia.FakePeer::pumpVideo);
+        actor.drain();
     }
 
     static Session session(Member... members) {
