@@ -8,8 +8,10 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -37,8 +39,10 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 public final class MediaWorker implements WorkerPeer.Host {
 
     private static final long REPORT_MS = 250;
-    /** Wait after connected before pushing audio. */
+    /** Quiet time after the last audio peer connected before recording is stopped and pushing starts. */
     private static final long SETTLE_MS = 300;
+    /** A stopRecording still running after this is the start/stop race in the headless module: stop again. */
+    private static final long RESCUE_MS = 1_000;
     /** Longest pause of all pushing for one negotiating peer (one that never connects stops pausing). */
     private static final long NEGOTIATION_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -56,11 +60,21 @@ public final class MediaWorker implements WorkerPeer.Host {
     private final Map<WorkerPeer, Long> negotiating = new ConcurrentHashMap<>();
     private final HeadlessAudioDeviceModule adm;
     private final PeerConnectionFactory factory;
+    /** The only caller of adm.stopRecording(). */
+    private final RecordingStopper recording;
+    /** Actor: audio peers connected (or renegotiated) and not pushing yet, waiting for recording to be stopped. */
+    private final Set<WorkerPeer> waiting = new HashSet<>();
+    /** Actor: when the last audio peer connected. */
+    private long lastConnect;
+    /** Actor: a quiet check is scheduled / a stop is in flight. */
+    private boolean stopScheduled;
+    private boolean stopping;
 
     private MediaWorker(PrintStream out) {
         this.out = out;
         this.adm = new HeadlessAudioDeviceModule();
         this.factory = new PeerConnectionFactory(adm);
+        this.recording = new RecordingStopper(adm::stopRecording, RESCUE_MS);
     }
 
     public static void main(String[] args) throws IOException {
@@ -188,6 +202,7 @@ public final class MediaWorker implements WorkerPeer.Host {
 
     private void closePeer(WorkerPeer p) {
         negotiating.remove(p);
+        waiting.remove(p);
         live.remove(p);
         p.close();
         emit(new Event.Closed(p.id, p.gen));
@@ -251,27 +266,73 @@ public final class MediaWorker implements WorkerPeer.Host {
 
     /**
      * HeadlessAudioDeviceModule's recording thread feeding the send streams while the pump pushes through
-     * CustomAudioSource trips libwebrtc's race_checker in audio_send_stream.cc (SIGABRT). Each new sending stream
-     * restarts recording, so: no pushing at all while any peer negotiates, and recording stopped on every connect
-     * before pushing resumes.
+     * CustomAudioSource trips libwebrtc's race_checker in audio_send_stream.cc (SIGABRT), and it sends the mix of
+     * all received audio back out (a member hears itself). libwebrtc restarts recording on its worker thread for
+     * every new sending stream, so: no pushing at all while any audio peer negotiates, and recording stopped before
+     * pushing resumes.
+     *
+     * <p>The stop is coalesced per worker, not per peer: one {@code stopRecording} once no audio peer is between
+     * create and connected and the last one connected {@link #SETTLE_MS} ago, on the {@link RecordingStopper}'s
+     * thread. Stopping from here at each peer's connect raced with libwebrtc starting recording for the next peer
+     * (several audio peers coming up together) and hung the actor and libwebrtc's worker thread in pthread_join.
      */
     @Override
     public void connected(WorkerPeer peer) {
         if (!peer.audio) {
             return;
         }
-        adm.stopRecording();
-        // libwebrtc may restart recording shortly after connecting (streams starting): stop it once more after
-        // the connection settled, and only then push; all pushing stays paused until then (negotiating)
+        waiting.add(peer);
+        lastConnect = System.nanoTime();
+        scheduleStop();
+    }
+
+    /** Actor: check again in {@link #SETTLE_MS} whether recording can be stopped for the waiting peers. */
+    private void scheduleStop() {
+        if (stopScheduled) {
+            return;
+        }
+        stopScheduled = true;
         try {
-            pump.schedule(() -> post(() -> {
-                adm.stopRecording();
-                negotiating.remove(peer);
-                peer.startPushing();
-            }), SETTLE_MS, TimeUnit.MILLISECONDS);
+            pump.schedule(() -> post(this::stopIfQuiet), SETTLE_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down
         }
+    }
+
+    /** Actor: one stop for every peer waiting, once no audio peer is still coming up. */
+    private void stopIfQuiet() {
+        stopScheduled = false;
+        waiting.removeIf(p -> !live.contains(p));
+        if (waiting.isEmpty() || stopping) {
+            if (!waiting.isEmpty()) {
+                scheduleStop();
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        boolean quiet = now - lastConnect >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+        for (Map.Entry<WorkerPeer, Long> e : negotiating.entrySet()) {
+            if (!waiting.contains(e.getKey()) && now - e.getValue() < NEGOTIATION_PAUSE_NANOS) {
+                quiet = false; // it will start a send stream soon: libwebrtc starts recording then
+            }
+        }
+        if (!quiet) {
+            scheduleStop();
+            return;
+        }
+        List<WorkerPeer> batch = List.copyOf(waiting);
+        waiting.clear();
+        stopping = true;
+        recording.stop(() -> post(() -> {
+            stopping = false;
+            for (WorkerPeer p : batch) {
+                negotiating.remove(p);
+                p.startPushing();
+            }
+            if (!waiting.isEmpty()) {
+                scheduleStop();
+            }
+        }));
     }
 
     @Override
@@ -287,6 +348,7 @@ public final class MediaWorker implements WorkerPeer.Host {
     @Override
     public void settled(WorkerPeer peer) {
         negotiating.remove(peer);
+        waiting.remove(peer);
     }
 
     /** Renegotiating may start or restart streams, and with them the audio module's recording: pause as on connect. */
@@ -316,6 +378,7 @@ public final class MediaWorker implements WorkerPeer.Host {
     private void shutdown() {
         pump.shutdownNow();
         videoPump.shutdownNow();
+        recording.close();
         actor.execute(() -> {
             for (WorkerPeer p : List.copyOf(peers.values())) {
                 closePeer(p);
