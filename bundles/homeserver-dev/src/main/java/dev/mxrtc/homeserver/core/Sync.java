@@ -67,7 +67,7 @@ public final class Sync {
                 roomFilter.path("state").path("lazy_load_members").asBoolean(false), fullState);
         long deadline = System.nanoTime() + Math.max(0, Math.min(timeoutMs, MAX_TIMEOUT_MS)) * 1_000_000L;
         // A client polls again right after each answer. If nothing it may see was written after its since token,
-        // computing would only find that out under the database lock: wait first (under load this halved the
+        // computing would only find that out after a full round of queries: wait first (under load this halved the
         // number of /sync computations, one per delivery instead of two). full_state always answers at once.
         long waitAfter = from == null || fullState ? -1 : from;
         while (true) {
