@@ -28,11 +28,12 @@ import dev.mxrtc.matrix.StandaloneClient;
  * Issue 6 acceptance in the assembled runtime: three real runtimes ({@code bin/mxrtc run} of the built distribution,
  * each its own home, HTTP port and media worker) take part in one room's call by themselves, through
  * {@code etc/dev.mxrtc.membership.join-mesh.cfg} ({@code full_mesh}, to-device signalling) and the focus runtime.
- * Runtime A serves the embedded homeserver; B and C are its clients. Each publishes its own tone
- * ({@code etc/dev.mxrtc.focus.fullmesh.cfg}). Everything is read as an operator would, from the admin console
- * ({@code /media}, {@code /sessions}, {@code /services}). In order:
+ * Runtime A serves the embedded homeserver; B and C are its clients. Each publishes its own tone and its own colour of
+ * video pattern ({@code etc/dev.mxrtc.focus.fullmesh.cfg}: {@code video = true}, {@code videoRgb}). Everything is read
+ * as an operator would, from the admin console ({@code /media}, {@code /sessions}, {@code /services}). In order:
  * <ol>
- * <li>all three pairs connect and each runtime hears the other two tones (measured frequency and level);</li>
+ * <li>all three pairs connect and each runtime hears the other two tones (measured frequency and level) and sees the
+ * other two pictures (measured centre colour ±20 per channel, more than 5 fps);</li>
  * <li>B's signalling bundle file in deploy/ is replaced (FileInstall updates the bundle): no connection of any runtime
  * changes call or leaves {@code connected};</li>
  * <li>B's media worker gets SIGKILL: B stays up with the same session and member ids, and media between B and both
@@ -41,7 +42,8 @@ import dev.mxrtc.matrix.StandaloneClient;
  * <li>the operators switch the participations to the websocket hub that A serves (edited join files: each runtime
  * rejoins with the new transport); all pairs connect over the hub and hear each other; B's websocket bundle file is
  * replaced: no connection changes, and B's media worker killed again gets its calls renewed over the new bundle;</li>
- * <li>C's full_mesh configuration is set to {@code echo = true}: A and B hear their own tones back from C.</li>
+ * <li>C's full_mesh configuration is set to {@code echo = true}: A and B hear their own tones back from C, and every
+ * runtime sees every other's picture again (C's meshes were remade), measured after the change.</li>
  * </ol>
  * Runs in the module's network namespace (src/test/netns/bin/java): the runtimes and their workers inherit it. The
  * runtimes' logs stay in target/runs/runtimes-*.
@@ -59,6 +61,8 @@ class RuntimeFullMeshTest {
     final List<RuntimeNode> nodes = new ArrayList<>();
     /** users whose runtime plays each peer's audio back to it (toneHz's place taken by echo = true) */
     final java.util.Set<String> echoing = new java.util.HashSet<>();
+    /** the colour of each user's video pattern */
+    final Map<String, Integer> colours = new HashMap<>();
     StandaloneClient host;
 
     @AfterEach
@@ -80,6 +84,9 @@ class RuntimeFullMeshTest {
         RuntimeNode b = RuntimeNode.create(DIST, dir, "b", 660, a.base(), hubPort);
         RuntimeNode c = RuntimeNode.create(DIST, dir, "c", 880, a.base(), hubPort);
         nodes.addAll(List.of(a, b, c));
+        colour(a, 0xd02828);
+        colour(b, 0x28c040);
+        colour(c, 0x2850d0);
         for (RuntimeNode n : nodes) { // B and C retry their logins until A's homeserver answers
             n.start();
         }
@@ -102,6 +109,9 @@ class RuntimeFullMeshTest {
         await(120_000, "every runtime connected to both others and hearing their tones", () -> allHear(0));
         System.out.println("runtimes: join files written -> all 3 pairs connected and every tone heard in "
                 + ms(joinAt) + " ms");
+        await(60_000, "every runtime seeing both others' pictures in their colours", () -> allSee(0));
+        System.out.println("video: join files written -> every runtime sees both others' pictures in " + ms(joinAt)
+                + " ms; " + pictures());
         nodes.forEach(n -> assertEquals(2, n.peers().size(), n.name + ": " + n.peers()));
         Map<String, String> members = a.members(room);
         assertEquals(3, members.size(), members.toString());
@@ -199,13 +209,18 @@ class RuntimeFullMeshTest {
         // 6. the echo option: C's operator sets echo = true; each runtime then hears its own tone back from C
         long echoAt = System.currentTimeMillis();
         long echoNanos = System.nanoTime();
-        c.write("etc/dev.mxrtc.focus.fullmesh.cfg", "toneHz = 880\necho = true\n".getBytes(StandardCharsets.UTF_8));
+        c.write("etc/dev.mxrtc.focus.fullmesh.cfg", ("toneHz = 880\necho = true\n" + videoConfig(0x2850d0))
+                .getBytes(StandardCharsets.UTF_8));
         echoing.add(c.userId);
         await(60_000, "A and B hearing their own tones back from C", () -> c.mesh().map(m -> m.path("connections")
                 .path(0).path("published").asText().equals("echo")).orElse(false)
                 && allHear(System.currentTimeMillis() - echoAt));
         System.out.println("echo: C reconfigured -> A hears its own 440 Hz and B its own 660 Hz back from C after "
                 + ms(echoNanos) + " ms");
+        await(30_000, "every picture seen again after C's reconfiguration",
+                () -> allSee(System.currentTimeMillis() - echoAt));
+        System.out.println("video: C reconfigured -> every picture measured again after " + ms(echoNanos) + " ms; "
+                + pictures());
         assertEquals(wsMembers, a.members(room), "a reconfigured focus keeps the memberships");
         for (RuntimeNode n : nodes) { // kills, swaps and reconfiguration are all expected: WARN at most
             assertTrue(!n.log().contains(" ERROR "), n.name + " logged at ERROR (see its log/mxrtc.log)");
@@ -250,6 +265,17 @@ class RuntimeFullMeshTest {
         return back;
     }
 
+    /** Before start: {@code n} publishes its tone and a video pattern in {@code rgb}. */
+    void colour(RuntimeNode n, int rgb) throws java.io.IOException {
+        colours.put(n.userId, rgb);
+        n.write("etc/dev.mxrtc.focus.fullmesh.cfg", ("toneHz = " + n.toneHz + "\n" + videoConfig(rgb))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String videoConfig(int rgb) {
+        return "video = true\nvideoRgb = " + String.format("#%06x", rgb) + "\n";
+    }
+
     static byte[] joinFile(String room, String transport) {
         return ("room = " + room + "\nslot = m.call#ROOM\ntransports = [" + transport + "]\nformat = AUTO\n"
                 + "application.fields = {\"m.call.intent\":\"audio\"}\n").getBytes(StandardCharsets.UTF_8);
@@ -280,6 +306,62 @@ class RuntimeFullMeshTest {
             }
         }
         return true;
+    }
+
+    /**
+     * Every runtime is connected to both others and sees each one's picture: its measured centre colour within 20 per
+     * channel of the colour that runtime publishes, more than 5 fps, measured less than 1.5 s ago (and less than
+     * {@code freshMs} ago when {@code freshMs} &gt; 0).
+     */
+    boolean allSee(long freshMs) {
+        for (RuntimeNode n : nodes) {
+            List<JsonNode> peers = n.peers();
+            if (peers.size() != nodes.size() - 1) {
+                return false;
+            }
+            for (JsonNode p : peers) {
+                JsonNode video = p.path("video");
+                Integer expected = colours.get(p.path("user_id").asText());
+                if (expected == null || !p.path("state").asText().equals("connected") || video.isNull()
+                        || video.isMissingNode() || video.path("fps").asDouble() <= 5
+                        || colourDistance(video.path("rgb").asText(), expected) > 20
+                        || video.path("age_ms").asLong() > 1_500
+                        || freshMs > 0 && video.path("age_ms").asLong() >= freshMs) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Largest difference of one channel between {@code #rrggbb} and {@code 0xRRGGBB} (255 if not a colour). */
+    static int colourDistance(String hex, int rgb) {
+        if (!hex.matches("#[0-9a-fA-F]{6}")) {
+            return 255;
+        }
+        int got = Integer.parseInt(hex.substring(1), 16);
+        int d = 0;
+        for (int shift = 0; shift <= 16; shift += 8) {
+            d = Math.max(d, Math.abs(((got >> shift) & 0xFF) - ((rgb >> shift) & 0xFF)));
+        }
+        return d;
+    }
+
+    /** What each runtime sees of each other, for the log: "A<-B #29bf41 15.0 fps 320x180 (first after 2100 ms)". */
+    String pictures() {
+        List<String> out = new ArrayList<>();
+        for (RuntimeNode n : nodes) {
+            for (JsonNode p : n.peers()) {
+                JsonNode v = p.path("video");
+                String from = nodes.stream().filter(x -> x.userId.equals(p.path("user_id").asText())).findFirst()
+                        .map(x -> x.name).orElse("?");
+                out.add(n.name.toUpperCase(java.util.Locale.ROOT) + "<-" + from.toUpperCase(java.util.Locale.ROOT) + " "
+                        + v.path("rgb").asText() + " " + v.path("fps").asDouble() + " fps " + v.path("width").asInt()
+                        + "x" + v.path("height").asInt() + " (first picture " + v.path("first_picture_ms").asLong()
+                        + " ms after the member appeared)");
+            }
+        }
+        return String.join(", ", out);
     }
 
     /** runtime/peer -> "state call_id calls" of every connection. */

@@ -179,7 +179,7 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
         m.put("media_worker", worker);
         m.put("default_audio", defaultAudio.echo() ? "echo"
                 : defaultAudio.toneHz() > 0 ? "tone " + defaultAudio.toneHz() + " Hz" : "none");
-        m.put("default_video", defaultVideo.map(MeshSession::describe).orElse("none"));
+        m.put("default_video", defaultVideo.map(Published::describe).orElse("none"));
         m.put("connections", meshes.values().stream().map(mesh -> {
             try {
                 return meshStatus.apply(mesh);

@@ -45,22 +45,6 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     private static final Logger LOG = LoggerFactory.getLogger(MeshSession.class);
     private static final int MAX_HELD = 256;
 
-    /** The audio every peer publishes. */
-    private sealed interface Published {
-        record None() implements Published {
-        }
-
-        record Tone(double hz) implements Published {
-        }
-
-        record Pcm(short[] samples) implements Published {
-        }
-
-        /** each peer gets back the audio it sends (the echo participant of docs/media.md, per peer) */
-        record Echo() implements Published {
-        }
-    }
-
     private record Held(SignallingTransport.Peer from, CallSignal signal, long atMs) {
     }
 
@@ -77,11 +61,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     private Session session;
     private final Map<String, PeerLink> links = new LinkedHashMap<>();
     private final List<Held> held = new ArrayList<>();
-    private Published published = new Published.None();
-    /** the video every peer publishes; null for none */
-    private VideoPattern video;
-    /** peers are made with a video section once this mesh has published video (so a later start needs no offer) */
-    private boolean videoSections;
+    private final Published published;
     private long seq;
     private boolean started;
     private boolean closed;
@@ -99,8 +79,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     MeshSession(Actor actor, MeshSettings settings, MediaEngine engine, Session session, Member self,
             Transport transport, Function<String, Optional<SignallingTransport>> transports,
             Consumer<MeshSession> onClose, Optional<VideoPattern> initialVideo) {
-        this.video = initialVideo.orElse(null);
-        this.videoSections = video != null;
+        this.published = new Published(initialVideo);
         this.actor = actor;
         this.settings = settings;
         this.engine = engine;
@@ -177,7 +156,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     @Override
     public void publishTone(double hz) {
         actor.execute(() -> {
-            published = hz == 0 ? new Published.None() : new Published.Tone(hz);
+            published.tone(hz);
             links.values().forEach(PeerLink::republishAudio);
         });
     }
@@ -186,7 +165,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     public void publishPcm(short[] samples) {
         short[] copy = samples.clone();
         actor.execute(() -> {
-            published = new Published.Pcm(copy);
+            published.pcm(copy);
             links.values().forEach(PeerLink::republishAudio);
         });
     }
@@ -194,7 +173,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     @Override
     public void publishEcho() {
         actor.execute(() -> {
-            published = new Published.Echo();
+            published.echo();
             links.values().forEach(PeerLink::republishAudio);
         });
     }
@@ -203,8 +182,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     public void publishVideo(VideoPattern pattern) {
         Objects.requireNonNull(pattern, "pattern");
         actor.execute(() -> {
-            video = pattern;
-            videoSections = true;
+            published.video(pattern);
             links.values().forEach(PeerLink::republishVideo);
         });
     }
@@ -212,8 +190,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     @Override
     public void stopVideo() {
         actor.execute(() -> {
-            if (video != null) {
-                video = null;
+            if (published.stopVideo()) {
                 links.values().forEach(PeerLink::republishVideo);
             }
         });
@@ -269,20 +246,10 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
         m.put("device_id", self.deviceId());
         m.put("transport", transport.type());
         m.put("signalling", signallingType);
-        m.put("published", switch (published) {
-            case Published.None n -> "none";
-            case Published.Tone t -> "tone " + t.hz() + " Hz";
-            case Published.Pcm p -> "pcm";
-            case Published.Echo e -> "echo";
-        });
-        m.put("published_video", video == null ? "none" : describe(video));
+        m.put("published", published.audioStatus());
+        m.put("published_video", published.videoStatus());
         m.put("peers", links.values().stream().map(PeerLink::status).toList());
         return m;
-    }
-
-    /** {@code #rrggbb 320x180@15fps} */
-    static String describe(VideoPattern p) {
-        return ReceivedMedia.hex(p.rgb()) + " " + p.width() + "x" + p.height() + "@" + p.fps() + "fps";
     }
 
     /** On the actor only. */
@@ -447,7 +414,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
 
     @Override
     public Peer createPeer(String id, PeerRole role, PeerListener listener) {
-        if (videoSections) {
+        if (published.videoSections()) {
             try {
                 return engine.createPeer(id, role, new MediaOptions(settings.audio(), true), listener);
             } catch (UnsupportedOperationException e) {
@@ -459,29 +426,12 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
 
     @Override
     public void applyAudio(Peer peer) {
-        switch (published) {
-            case Published.None n -> {
-            }
-            case Published.Tone t -> peer.publishTone(t.hz());
-            case Published.Pcm p -> peer.publishPcm(p.samples());
-            case Published.Echo e -> peer.publishAudioOf(peer.id());
-        }
+        published.applyAudio(peer);
     }
 
     @Override
     public void applyVideo(Peer peer, boolean fresh) {
-        if (video == null && fresh) {
-            return;
-        }
-        try {
-            if (video == null) {
-                peer.stopVideo();
-            } else {
-                peer.publishVideo(video);
-            }
-        } catch (UnsupportedOperationException e) {
-            LOG.warn("the media engine has no video; {} sends none: {}", peer.id(), e.getMessage());
-        }
+        published.applyVideo(peer, fresh);
     }
 
     @Override

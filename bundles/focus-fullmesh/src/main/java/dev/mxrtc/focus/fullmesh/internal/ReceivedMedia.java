@@ -75,7 +75,7 @@ final class ReceivedMedia {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("width", video.width());
         v.put("height", video.height());
-        v.put("fps", video.fps());
+        v.put("fps", Math.round(video.fps() * 10) / 10.0);
         v.put("rgb", hex(video.rgb()));
         v.put("luma", video.luma());
         v.put("frames", video.frames());
