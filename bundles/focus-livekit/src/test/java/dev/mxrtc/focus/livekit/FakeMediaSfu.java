@@ -128,6 +128,9 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
     /** When each identity's LeaveRequest arrived (nanoTime). */
     final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int workerRestarts;
+    /** When audio (RMS &gt; 0.02) from each identity's publisher first / last reached the double (nanoTime). */
+    final Map<String, Long> firstAudioAt = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Long> lastAudioAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     FakeMediaSfu(MediaSupervisor engine, int pingIntervalSeconds, int pingTimeoutSeconds) throws InterruptedException {
         this(engine, "PA_", pingIntervalSeconds, pingTimeoutSeconds);
@@ -442,6 +445,15 @@ final class FakeMediaSfu extends WebSocketServer implements AutoCloseable {
             }
             if (!publisher) {
                 on(() -> p.subscriberState = s);
+            }
+        }
+
+        @Override
+        public void onAudio(dev.mxrtc.media.AudioLevel level) {
+            if (publisher && level.rms() > 0.02) {
+                long now = System.nanoTime();
+                firstAudioAt.putIfAbsent(p.identity, now);
+                lastAudioAt.put(p.identity, now);
             }
         }
 
