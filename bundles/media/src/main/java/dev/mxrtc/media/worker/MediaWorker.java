@@ -43,6 +43,8 @@ public final class MediaWorker implements WorkerPeer.Host {
     private static final long SETTLE_MS = 300;
     /** A stopRecording still running after this is the start/stop race in the headless module: stop again. */
     private static final long RESCUE_MS = 1_000;
+    /** Exit status when the audio module's recording could not be stopped (the supervisor restarts the worker). */
+    static final int EXIT_WEDGED = 70;
     /** Longest pause of all pushing for one negotiating peer (one that never connects stops pausing). */
     private static final long NEGOTIATION_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -74,7 +76,8 @@ public final class MediaWorker implements WorkerPeer.Host {
         this.out = out;
         this.adm = new HeadlessAudioDeviceModule();
         this.factory = new PeerConnectionFactory(adm);
-        this.recording = new RecordingStopper(adm::stopRecording, RESCUE_MS);
+        // libwebrtc's worker thread is wedged with a stuck stop: nothing can be disposed, end the process at once
+        this.recording = new RecordingStopper(adm::stopRecording, RESCUE_MS, () -> Runtime.getRuntime().halt(EXIT_WEDGED));
     }
 
     public static void main(String[] args) throws IOException {

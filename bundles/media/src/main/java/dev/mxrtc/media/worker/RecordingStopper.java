@@ -22,21 +22,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * MediaWorker#connected), which is when libwebrtc starts send streams, so the race needs a send stream starting
  * long after its peer connected; (2) if a stop still takes longer than {@code rescueAfterMillis}, another thread
  * calls {@code stopRecording} again: that clears {@code recording_} once more, the looping capture thread ends, and
- * both joins return. The rescue is logged on stderr with its timing.
+ * both joins return. The rescue is logged on stderr with its timing. It is not reliable (provoked on purpose, it
+ * released the joins in some runs, stayed stuck or ended in SIGABRT in others): if the stop is still stuck after
+ * {@value #RESCUES} rescues, {@code giveUp} ends the worker so that the supervisor restarts it, as the ping timeout
+ * did before, only sooner.
  */
 final class RecordingStopper {
 
+    /** Rescue attempts, one every rescueAfterMillis, before giving up. */
+    private static final int RESCUES = 3;
+
     private final Runnable stopRecording;
     private final long rescueAfterMillis;
+    private final Runnable giveUp;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "media-worker-adm");
         t.setDaemon(true);
         return t;
     });
 
-    RecordingStopper(Runnable stopRecording, long rescueAfterMillis) {
+    /**
+     * @param giveUp runs on the rescue thread when the stop is still stuck after the rescues: the worker ends its
+     *        process (libwebrtc's worker thread is wedged with it), and the supervisor restarts it
+     */
+    RecordingStopper(Runnable stopRecording, long rescueAfterMillis, Runnable giveUp) {
         this.stopRecording = stopRecording;
         this.rescueAfterMillis = rescueAfterMillis;
+        this.giveUp = giveUp;
     }
 
     /** Stops recording on the module's thread, then runs {@code then} (on that thread). Any thread. */
@@ -55,18 +67,29 @@ final class RecordingStopper {
         AtomicBoolean done = new AtomicBoolean();
         long t0 = System.nanoTime();
         Thread rescuer = new Thread(() -> {
-            for (int attempt = 1; attempt <= 5 && !done.get(); attempt++) {
+            for (int attempt = 1; attempt <= RESCUES + 1 && !done.get(); attempt++) {
                 if (!sleep(rescueAfterMillis) || done.get()) {
                     return;
                 }
-                System.err.println("media-worker: stopRecording stuck for " + (System.nanoTime() - t0) / 1_000_000
-                        + " ms (libwebrtc restarted recording meanwhile): stopping again to end the old capture"
-                        + " thread, attempt " + attempt);
-                try {
-                    stopRecording.run();
-                } catch (RuntimeException | Error e) {
-                    System.err.println("media-worker: rescue stopRecording failed: " + e);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (attempt > RESCUES) {
+                    System.err.println("media-worker: stopRecording still stuck after " + ms + " ms and " + RESCUES
+                            + " rescues: giving up (the supervisor restarts the worker)");
+                    giveUp.run();
+                    return;
                 }
+                System.err.println("media-worker: stopRecording stuck for " + ms + " ms (libwebrtc restarted"
+                        + " recording meanwhile): stopping again to end the old capture thread, attempt " + attempt);
+                // on a thread of its own: a rescue that gets stuck too must not stop the count towards giving up
+                Thread again = new Thread(() -> {
+                    try {
+                        stopRecording.run();
+                    } catch (RuntimeException | Error e) {
+                        System.err.println("media-worker: rescue stopRecording failed: " + e);
+                    }
+                }, "media-worker-adm-rescue-" + attempt);
+                again.setDaemon(true);
+                again.start();
             }
         }, "media-worker-adm-rescue");
         rescuer.setDaemon(true);
