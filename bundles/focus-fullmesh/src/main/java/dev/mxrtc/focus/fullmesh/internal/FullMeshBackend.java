@@ -8,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -193,9 +196,26 @@ public final class FullMeshBackend implements FocusBackend, SignallingTransport.
         return m;
     }
 
-    /** Closes every mesh (each hangs up on its peers). */
+    /** Closes every mesh (each hangs up on its peers), waiting up to 2 s for the hangups to go out. */
     @Override
     public void close() {
-        meshes.values().forEach(MeshSession::close);
+        close(2_000);
+    }
+
+    /**
+     * Closes every mesh and waits up to {@code waitMs} until each has handed its hangups to the transport: the DS
+     * component unbinds the transports right after it is deactivated, and hangups queued behind that were lost (seen
+     * when a runtime's focus was reconfigured: its peers noticed only when ICE timed out, ~10 s later).
+     */
+    void close(long waitMs) {
+        List<CompletableFuture<Void>> done = meshes.values().stream().map(MeshSession::closeAndWait).toList();
+        try {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{} full mesh(es) did not close within {} ms; their hangups may not go out", done.stream()
+                    .filter(f -> !f.isDone()).count(), waitMs);
+        }
     }
 }

@@ -65,6 +65,8 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     private long seq;
     private boolean started;
     private boolean closed;
+    /** completes once close has handed every hangup to the transport */
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
     MeshSession(Actor actor, MeshSettings settings, MediaEngine engine, Session session, Member self,
             Transport transport, Function<String, Optional<SignallingTransport>> transports,
@@ -139,6 +141,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
     public void close() {
         actor.execute(() -> {
             if (closed) {
+                closeDone.complete(null);
                 return;
             }
             closed = true;
@@ -149,8 +152,15 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
             links.clear();
             held.clear();
             onClose.accept(this);
+            closeDone.complete(null);
             actor.schedule(actor::close, 0);
         });
+    }
+
+    /** {@link #close()}; the future completes once every hangup was handed to the transport. */
+    CompletableFuture<Void> closeAndWait() {
+        close();
+        return closeDone;
     }
 
     @Override
