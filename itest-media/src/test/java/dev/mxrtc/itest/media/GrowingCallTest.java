@@ -118,17 +118,45 @@ class GrowingCallTest {
         Map<String, String> before = a.members(room);
 
         // the 5th member: everyone moves to the SFU, make-before-break
-        Map<String, Long> lastMesh = new HashMap<>();
+        // one poller thread per runtime reads only /media, so a slow log read or another runtime's answer never
+        // widens the window in which a mesh's last audio could be missed; each poll's interval is kept
+        Map<String, Long> lastMesh = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong widestPoll = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<RuntimeNode> five = nodes.subList(0, 5);
+        List<Thread> pollers = new ArrayList<>();
+        for (RuntimeNode n : five.subList(0, 4)) {
+            pollers.add(Thread.ofPlatform().daemon().name("mesh-poll-" + n.name).start(() -> {
+                long prev = System.nanoTime();
+                while (polling.get()) {
+                    recordMesh(n, lastMesh);
+                    long now = System.nanoTime();
+                    widestPoll.accumulateAndGet(now - prev, Math::max);
+                    prev = now;
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }));
+        }
         long switchAt = System.nanoTime();
         nodes.get(4).write("etc/dev.mxrtc.membership.join-grow.cfg", join);
-        List<RuntimeNode> five = nodes.subList(0, 5);
-        RuntimeFullMeshTest.await(120_000, "five members on the SFU, meshes closed, audio of each at the SFU", () -> {
-            five.forEach(n -> recordMesh(n, lastMesh));
-            return five.stream().allMatch(n -> n.log().contains("connected through livekit")
-                    && n.mesh().map(m -> m.path("connections").isEmpty()).orElse(false))
-                    && identities(a, room).values().stream().allMatch(id -> sfu.firstAudioAt(id).isPresent());
-        });
+        try {
+            RuntimeFullMeshTest.await(120_000, "five members on the SFU, meshes closed, audio of each at the SFU",
+                    () -> five.stream().allMatch(n -> n.log().contains("connected through livekit")
+                            && n.mesh().map(m -> m.path("connections").isEmpty()).orElse(false))
+                            && identities(a, room).values().stream().allMatch(id -> sfu.firstAudioAt(id).isPresent()));
+        } finally {
+            polling.set(false);
+            for (Thread t : pollers) {
+                t.join(10_000);
+            }
+        }
         long allOn = RuntimeFullMeshTest.ms(switchAt);
+        System.out.println("switch: widest interval between two /media polls of one runtime "
+                + widestPoll.get() / 1_000_000 + " ms (the resolution of 'last heard in mesh')");
         Map<String, String> identity = identities(a, room);
         long worst = 0;
         for (int i = 0; i < 4; i++) {
@@ -149,7 +177,8 @@ class GrowingCallTest {
                     + (first - switchAt) / 1_000_000 + " ms after the 5th join file)");
         }
         System.out.println("switch: whole call on the SFU with meshes closed " + allOn + " ms after the 5th join file;"
-                + " worst member gap " + worst + " ms");
+                + " worst member gap " + worst + " ms; media worker restarts meanwhile: SFU double "
+                + sfu.workerRestarts() + ", runtimes " + workerRestarts());
         for (Map.Entry<String, String> e : before.entrySet()) {
             assertEquals(e.getValue(), a.members(room).get(e.getKey()), e.getKey() + " kept its member id");
         }
@@ -172,7 +201,17 @@ class GrowingCallTest {
         }
         Set<String> connected = sfu.connectedIdentities();
         assertTrue(connected.containsAll(identities(a, room).values()), "all six connected to the SFU: " + connected);
-        System.out.println("growing: SFU double problems " + sfu.problems());
+        System.out.println("growing: SFU double worker restarts " + sfu.workerRestarts() + ", runtimes' worker restarts "
+                + workerRestarts() + ", SFU double problems " + sfu.problems());
+    }
+
+    /** Media worker restarts per runtime (supervisor log lines), for reading the figures: a restart is a gap. */
+    Map<String, Integer> workerRestarts() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (RuntimeNode n : nodes) {
+            out.put(n.name, n.log().split("ready after restart", -1).length - 1);
+        }
+        return out;
     }
 
     /** Every node in {@code in} has a mesh link to each other and hears its tone (±5 Hz, RMS &gt; 0.02, &lt; 1.5 s old). */

@@ -55,6 +55,11 @@ public final class MediaSfuDouble implements AutoCloseable {
         return Map.copyOf(sfu.lastAudioAt);
     }
 
+    /** @return how often the double's own media worker restarted (each restart drops every participant) */
+    public int workerRestarts() {
+        return sfu.workerRestarts;
+    }
+
     /** @return what the double found wrong (bad tokens, unknown resumes, failed tasks) */
     public java.util.List<String> problems() {
         return java.util.List.copyOf(sfu.problems);
