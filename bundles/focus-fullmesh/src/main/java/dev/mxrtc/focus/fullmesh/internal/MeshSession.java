@@ -40,7 +40,7 @@ import dev.mxrtc.media.VideoPattern;
  * are only acted on when their sender is a current member; a sender whose membership has not arrived yet is held
  * for {@link MeshSettings#holdUnknownMs()}, then dropped with a log line. All state lives on one actor.
  */
-final class MeshSession implements FullMeshConnection, PeerLink.Host {
+final class MeshSession implements FullMeshConnection, LinkHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshSession.class);
     private static final int MAX_HELD = 256;
@@ -405,7 +405,7 @@ final class MeshSession implements FullMeshConnection, PeerLink.Host {
         }
     }
 
-    // ---- PeerLink.Host
+    // ---- LinkHost
 
     @Override
     public Actor actor() {

@@ -51,44 +51,12 @@ final class PeerLink {
 
     enum Phase { WAITING, BACKOFF, INVITING, CONNECTING, CONNECTED, CLOSED }
 
-    /** What a link needs from its mesh. */
-    interface Host {
-        Actor actor();
-
-        MeshSettings settings();
-
-        Member self();
-
-        Peer createPeer(String id, PeerRole role, PeerListener listener);
-
-        /** Publishes the mesh's current audio on a peer. */
-        void applyAudio(Peer peer);
-
-        /**
-         * Publishes the mesh's current video on a peer; {@code fresh}: a peer just made, on which nothing needs
-         * stopping when the mesh publishes no video.
-         */
-        void applyVideo(Peer peer, boolean fresh);
-
-        void signal(Member to, CallSignal.Envelope env, SignalBody body);
-
-        CallSignal.Envelope envelope(Member to, String callId);
-
-        void peerState(Member remote, PeerState state);
-
-        void data(Member remote, String text);
-
-        void audio(Member remote, AudioLevel level);
-
-        void video(Member remote, VideoLevel level);
-    }
-
     /** Builds a signal from its envelope. */
     interface SignalBody {
         CallSignal build(CallSignal.Envelope env);
     }
 
-    private final Host host;
+    private final LinkHost host;
     private final Member remote;
     private final boolean offerer;
     private final long createdMs;
@@ -108,7 +76,7 @@ final class PeerLink {
     private String earlyCallId = "";
     private final List<IceCandidate> earlyCandidates = new ArrayList<>();
 
-    PeerLink(Host host, Member remote) {
+    PeerLink(LinkHost host, Member remote) {
         this.host = host;
         this.remote = remote;
         this.offerer = offers(host.self(), remote);
