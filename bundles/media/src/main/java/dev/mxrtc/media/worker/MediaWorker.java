@@ -34,7 +34,8 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
  *
  * <p>Threads: one actor owns the peers and makes every libwebrtc call; a pump thread pushes 10 ms audio frames and
  * sends audio and video reports; a video pump pushes generated video frames; stdout is written under a lock (decoded
- * frames, when asked for, are written from libwebrtc's decoder and audio threads).
+ * frames, when asked for, are written from libwebrtc's decoder and audio threads); {@link RecordingStopper}'s thread
+ * is the only caller of the audio module's {@code stopRecording} (never the actor, never an observer callback).
  */
 public final class MediaWorker implements WorkerPeer.Host {
 
