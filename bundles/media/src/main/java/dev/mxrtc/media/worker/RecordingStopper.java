@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code recording_} is set, never ends, and both our thread and libwebrtc's worker thread (assigning the new thread
  * joins the old one) wait in {@code pthread_join} on it for ever.
  *
- * <p>What we do: (1) the worker calls this only when no audio peer is between create and connected (see
- * MediaWorker#connected), which is when libwebrtc starts send streams, so the race needs a send stream starting
- * long after its peer connected; (2) if a stop still takes longer than {@code rescueAfterMillis}, another thread
+ * <p>What we do: (1) the worker calls this only when no audio peer is coming up (both descriptions applied, not
+ * connected, for at most 3 s; see MediaWorker#connected), which is when libwebrtc starts send streams, so the race
+ * needs a send stream starting long after its peer connected, or after more than 3 s of ICE; (2) if a stop still
+ * takes longer than {@code rescueAfterMillis}, another thread
  * calls {@code stopRecording} again: that clears {@code recording_} once more, the looping capture thread ends, and
  * both joins return. The rescue is logged on stderr with its timing. It is not reliable (provoked on purpose, it
  * released the joins in some runs, stayed stuck or ended in SIGABRT in others): if the stop is still stuck after

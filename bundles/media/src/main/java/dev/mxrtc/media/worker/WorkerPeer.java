@@ -65,10 +65,7 @@ final class WorkerPeer {
         /** The received-audio FIFO of the live peer with this id, or null. Any thread. */
         AudioFifo received(String peerId);
 
-        /**
-         * A first remote description is about to be applied: with both descriptions, a send stream (and the audio
-         * module's recording) may start at any moment (see MediaWorker#connected).
-         */
+        /** A first remote description comes: a send stream (and recording) may start any moment (MediaWorker). */
         void comingUp(WorkerPeer peer);
 
         /** A renegotiation of a negotiated connection starts: audio pushing pauses (see MediaWorker). */
