@@ -1,6 +1,7 @@
 package dev.mxrtc.itest;
 
 import dev.mxrtc.testsupport.ForkedRuntime;
+import dev.mxrtc.testsupport.ForkedRuntime.Result;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -8,20 +9,15 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -44,25 +40,13 @@ public class DistributionIT {
     @Rule
     public final Timeout timeout = Timeout.seconds(150);
 
+    private ForkedRuntime runtime;
     private Path home;
 
     @Before
     public void copyRuntime() throws IOException {
-        home = MxrtcOptions.workDir("dist").resolve("mxrtc");
-        Path dist = MxrtcOptions.dist();
-        try (Stream<Path> files = Files.walk(dist)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (ForkedRuntime.isState(dist.relativize(p))) {
-                    continue; // a runtime that ran in target/mxrtc (bin/run) left its state there
-                }
-                Path to = home.resolve(dist.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        runtime = ForkedRuntime.copy(MxrtcOptions.dist(), MxrtcOptions.workDir("dist"));
+        home = runtime.home();
         assertTrue("bin/mxrtc is executable", Files.isExecutable(home.resolve("bin/mxrtc")));
     }
 
@@ -206,41 +190,13 @@ public class DistributionIT {
         }
     }
 
-    record Result(int code, String out, String err) {
-    }
-
     /** Runs bin/mxrtc with this JVM's Java; extra "K=V" arguments after the command become environment. */
     private Result mxrtc(Duration max, String command, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("bin/mxrtc").toString(), command));
-        ProcessBuilder pb = new ProcessBuilder();
-        for (String a : args) {
-            if (a.matches("[A-Z_]+=.*")) {
-                pb.environment().put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else {
-                cmd.add(a);
-            }
-        }
-        pb.command(cmd);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("MXRTC_OPTS");
-        Path out = Files.createTempFile(home.getParent(), "out", ".txt");
-        Path err = Files.createTempFile(home.getParent(), "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                Path.of("/dev/null").toFile()));
-        Process p = pb.start();
-        if (!p.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("bin/mxrtc " + command + " did not return within " + max + ": " + read(err));
-        }
-        return new Result(p.exitValue(), read(out), read(err));
+        return runtime.mxrtc(max, command, args);
     }
 
     private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ForkedRuntime.read(p);
     }
 
     private static int freePort() throws IOException {
