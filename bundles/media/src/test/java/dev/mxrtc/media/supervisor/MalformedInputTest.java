@@ -25,9 +25,8 @@ class MalformedInputTest {
 
     @Test
     void badSdpAndCandidatesAreErrorsNotCrashes() throws Exception {
-        try (MediaSupervisor engine = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults())) {
-            engine.start();
-            Recorder.await(Duration.ofSeconds(30), () -> engine.status().running(), "worker ready");
+        try (MediaSupervisor engine = Recorder.engine()) {
+            Recorder.startAll(engine);
             long pid = engine.status().pid();
 
             Recorder rx = new Recorder();

@@ -30,14 +30,10 @@ class MediaCallTest {
 
     @Test
     void tonesDataAndRecoveryAfterSigkill() throws Exception {
-        try (MediaSupervisor a = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults());
-                MediaSupervisor b = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults())) {
+        try (MediaSupervisor a = Recorder.engine(); MediaSupervisor b = Recorder.engine()) {
             List<List<String>> restartedPeers = new CopyOnWriteArrayList<>();
             a.addWorkerListener((ids, status) -> restartedPeers.add(ids));
-            a.start();
-            b.start();
-            Recorder.await(Duration.ofSeconds(30), () -> a.status().running() && b.status().running(),
-                    "both workers ready");
+            Recorder.startAll(a, b);
 
             Recorder ra = new Recorder();
             Recorder rb = new Recorder();

@@ -37,12 +37,8 @@ class MultiPeerWorkerTest {
 
     @Test
     void severalAudioPeersComeUpTogetherWithoutHangOrSelfEcho() throws Exception {
-        try (MediaSupervisor a = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults());
-                MediaSupervisor b = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults())) {
-            a.start();
-            b.start();
-            Recorder.await(Duration.ofSeconds(30), () -> a.status().running() && b.status().running(),
-                    "both workers ready");
+        try (MediaSupervisor a = Recorder.engine(); MediaSupervisor b = Recorder.engine()) {
+            Recorder.startAll(a, b);
             List<Pair> previous = List.of();
             for (int round = 0; round < ROUNDS; round++) {
                 long t0 = System.nanoTime();

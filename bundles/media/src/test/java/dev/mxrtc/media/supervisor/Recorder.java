@@ -184,6 +184,20 @@ final class Recorder implements PeerListener {
     }
 
     /** The worker's class path: this test JVM's (target/classes and the webrtc-java jars). */
+    /** A new engine whose worker runs with the test class path (not started). */
+    static MediaSupervisor engine() {
+        return new MediaSupervisor(launch(), MediaSupervisor.Settings.defaults());
+    }
+
+    /** Starts the engines and waits (bounded) until every one's worker runs. */
+    static void startAll(MediaSupervisor... engines) throws InterruptedException {
+        for (MediaSupervisor e : engines) {
+            e.start();
+        }
+        await(Duration.ofSeconds(30), () -> java.util.Arrays.stream(engines).allMatch(e -> e.status().running()),
+                engines.length == 1 ? "worker ready" : "all workers ready");
+    }
+
     static WorkerLaunch launch() {
         List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(s -> !s.isBlank()).map(Path::of).toList();

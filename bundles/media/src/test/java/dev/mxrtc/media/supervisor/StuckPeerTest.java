@@ -35,12 +35,8 @@ class StuckPeerTest {
 
     @Test
     void aPeerThatNeverConnectsDoesNotSilenceTheConnectedOnes() throws Exception {
-        try (MediaSupervisor a = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults());
-                MediaSupervisor b = new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults())) {
-            a.start();
-            b.start();
-            Recorder.await(Duration.ofSeconds(30), () -> a.status().running() && b.status().running(),
-                    "both workers ready");
+        try (MediaSupervisor a = Recorder.engine(); MediaSupervisor b = Recorder.engine()) {
+            Recorder.startAll(a, b);
             Recorder ra = new Recorder();
             Recorder rb = new Recorder();
             Peer pb = b.createPeer("pair", PeerRole.ANSWERER, rb);

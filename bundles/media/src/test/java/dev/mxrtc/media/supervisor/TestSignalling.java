@@ -10,7 +10,7 @@ import dev.mxrtc.media.Peer;
 public final class TestSignalling extends dev.mxrtc.media.supervisor.RecorderAccess {
 
     public static MediaSupervisor engine() {
-        return new MediaSupervisor(Recorder.launch(), MediaSupervisor.Settings.defaults());
+        return Recorder.engine();
     }
 
     public static void await(Duration max, BooleanSupplier done, String what) throws InterruptedException {
