@@ -1,6 +1,11 @@
 package dev.mxrtc.focus.livekit;
 
 import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +23,7 @@ import dev.mxrtc.api.Transport;
 import dev.mxrtc.api.spi.FocusBackend;
 import dev.mxrtc.matrix.OpenIdToken;
 import dev.mxrtc.media.MediaEngine;
+import dev.mxrtc.media.WorkerStatus;
 
 /**
  * The {@code livekit} focus backend without OSGi (the DS component wraps it). {@code connect} finds the service
@@ -93,6 +99,32 @@ public final class LiveKitBackend implements FocusBackend, AutoCloseable {
             return new TokenResult.Unreachable("no OpenID token for " + self.userId() + ": " + e.getMessage());
         }
         return tokens.request(serviceUrl, self, token);
+    }
+
+    /**
+     * For operators (the admin console's {@code GET /media}, same shape as the full mesh's): the media worker and
+     * every live connection ({@link LiveKitConnection#status}). JDK types only.
+     */
+    public Map<String, Object> status(long connectionTimeoutMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("transport_type", Transport.LIVEKIT);
+        WorkerStatus w = engine.status();
+        Map<String, Object> worker = new LinkedHashMap<>();
+        worker.put("running", w.running());
+        worker.put("pid", w.pid());
+        worker.put("restarts", w.restarts());
+        m.put("media_worker", worker);
+        m.put("default_audio", settings.audio() ? (settings.toneHz() > 0 ? "tone " + settings.toneHz() + " Hz"
+                : "silence") : "none");
+        m.put("service_url", settings.serviceUrl().filter(u -> !u.isEmpty()).orElse(null));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (LiveKitConnection c : connections) {
+            list.add(c.status(connectionTimeoutMs));
+        }
+        list.sort(Comparator.comparing((Map<String, Object> c) -> String.valueOf(c.get("room_id")))
+                .thenComparing(c -> String.valueOf(c.get("member_id"))).thenComparing(c -> String.valueOf(c.get("name"))));
+        m.put("connections", list);
+        return m;
     }
 
     /** Closes every connection (each leaves its SFU). */

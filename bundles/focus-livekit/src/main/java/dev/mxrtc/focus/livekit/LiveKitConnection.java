@@ -1,7 +1,10 @@
 package dev.mxrtc.focus.livekit;
 
 import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +76,14 @@ public final class LiveKitConnection implements FocusBackend.FocusConnection {
     private int links;
     private boolean closed;
     private double toneHz;
+    private int pastResumes; // of links replaced since (moves, new links after signalling gave up)
+    private int pastReconnects;
+    private volatile Heard lastAudio;
     private volatile long connectedNanos;
+
+    /** The last audio measurement of the live link's subscriber, and when it came (nanoTime). */
+    private record Heard(AudioLevel level, long nanos) {
+    }
 
     LiveKitConnection(String name, Session session, Member self, Transport transport, MediaEngine engine,
             HttpClient http, LiveKitSettings settings, Executor io, BiFunction<String, Member, TokenResult> access,
@@ -210,6 +220,76 @@ public final class LiveKitConnection implements FocusBackend.FocusConnection {
         });
     }
 
+    /**
+     * For operators (the admin console's {@code GET /media}): room, slot, member, SFU, state ({@code connecting},
+     * {@code connected}, {@code resuming}, {@code reconnecting}, {@code closed}), both peers' states, how often
+     * signalling resumed or joined again, and the audio the subscriber receives ({@code null} until some arrives).
+     * JDK types only. Reads the actor's state, waiting at most {@code timeoutMs}.
+     */
+    Map<String, Object> status(long timeoutMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("room_id", self.roomId());
+        m.put("slot_id", self.slotId().value());
+        m.put("member_id", self.memberId());
+        m.put("user_id", self.userId());
+        m.put("device_id", self.deviceId());
+        m.put("transport", transport.type());
+        m.put("name", name);
+        try {
+            m.putAll(actor.submit(this::linkStatus).get(timeoutMs, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            m.put("state", "closed");
+        } catch (Exception e) {
+            m.put("state", "unknown");
+            m.put("error", "no answer from the connection within " + timeoutMs + " ms");
+        }
+        Heard h = lastAudio;
+        if (h == null) {
+            m.put("audio", null);
+        } else {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("rms", Math.round(h.level().rms() * 1000) / 1000.0);
+            a.put("hz", Math.round(h.level().frequencyHz() * 10) / 10.0);
+            a.put("samples", h.level().samples());
+            a.put("age_ms", (System.nanoTime() - h.nanos()) / 1_000_000);
+            m.put("audio", a);
+        }
+        return m;
+    }
+
+    /** Actor only. */
+    private Map<String, Object> linkStatus() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        SfuLink.Snapshot s = link == null ? null : link.snapshot();
+        m.put("state", state(s));
+        m.put("service_url", link == null ? null : link.serviceUrl());
+        m.put("sfu_url", link == null ? null : link.sfuUrl());
+        m.put("moving_to", next == null ? null : next.serviceUrl());
+        m.put("signalling", s == null ? null : s.signal().name().toLowerCase(Locale.ROOT));
+        m.put("publisher", s == null || s.publisher() == null ? null : s.publisher().name().toLowerCase(Locale.ROOT));
+        m.put("subscriber", s == null || s.subscriber() == null ? null
+                : s.subscriber().name().toLowerCase(Locale.ROOT));
+        m.put("resumes", pastResumes + (s == null ? 0 : s.resumes()));
+        m.put("reconnects", pastReconnects + (s == null ? 0 : s.reconnects()));
+        m.put("published", toneHz > 0 ? "tone " + toneHz + " Hz" : "silence");
+        return m;
+    }
+
+    /** The connection's state word for operators, from the live link's signalling state. */
+    private String state(SfuLink.Snapshot s) {
+        if (closed) {
+            return "closed";
+        }
+        if (s == null || !ready.isDone()) {
+            return "connecting";
+        }
+        return switch (s.signal()) {
+            case JOINED -> "connected";
+            case RESUMING -> "resuming";
+            case IDLE, CONNECTING, RECONNECTING, CLOSED -> "reconnecting";
+        };
+    }
+
     /** When the first publisher connection came up (nanoTime), 0 before. */
     long connectedNanos() {
         return connectedNanos;
@@ -287,6 +367,9 @@ public final class LiveKitConnection implements FocusBackend.FocusConnection {
                 SfuLink old = link;
                 link = next;
                 next = null;
+                SfuLink.Snapshot past = old.snapshot();
+                pastResumes += past.resumes();
+                pastReconnects += past.reconnects();
                 old.close();
                 LOG.info("LiveKit {}: now on {}, left {}", name, link.serviceUrl(), old.serviceUrl());
             }
@@ -300,6 +383,7 @@ public final class LiveKitConnection implements FocusBackend.FocusConnection {
         @Override
         public void onAudio(SfuLink l, AudioLevel level) {
             if (l == link) {
+                lastAudio = new Heard(level, System.nanoTime());
                 for (Consumer<AudioLevel> c : audioListeners) {
                     try {
                         c.accept(level);
@@ -321,6 +405,7 @@ public final class LiveKitConnection implements FocusBackend.FocusConnection {
                     fail(new IllegalStateException("LiveKit " + l.serviceUrl() + ": " + why));
                 } else if (next == null) {
                     LOG.warn("LiveKit {}: lost {} ({}); joining again with a new token", name, l.serviceUrl(), why);
+                    pastReconnects++;
                     open(l.serviceUrl());
                 }
             }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,10 +31,17 @@ import dev.mxrtc.media.MediaEngine;
  * {@link MediaEngine}. OpenID tokens come from the {@link MatrixClient} service of the member's account (a dynamic,
  * greedy reference: accounts come and go while calls run).
  */
-@Component(service = FocusBackend.class, immediate = true, configurationPid = "dev.mxrtc.focus.livekit",
-        property = FocusBackend.TYPE_PROPERTY + "=" + Transport.LIVEKIT)
+@Component(service = {FocusBackend.class, Supplier.class}, immediate = true,
+        configurationPid = "dev.mxrtc.focus.livekit",
+        property = {FocusBackend.TYPE_PROPERTY + "=" + Transport.LIVEKIT,
+            // the admin console's media view (GET /mxrtc/admin/media) lists every Supplier with this property; a JDK
+            // type, so the console imports nothing of this bundle and is not refreshed when this bundle is replaced
+            LiveKitFocusComponent.STATUS_PROPERTY + "=media"})
 @Designate(ocd = LiveKitFocusComponent.Config.class)
-public final class LiveKitFocusComponent implements FocusBackend {
+public final class LiveKitFocusComponent implements FocusBackend, Supplier<Map<String, Object>> {
+
+    /** Service property of status suppliers the admin console shows. */
+    static final String STATUS_PROPERTY = "mxrtc.admin.status";
 
     @ObjectClassDefinition(name = "mxrtc livekit focus")
     public @interface Config {
@@ -103,6 +111,12 @@ public final class LiveKitFocusComponent implements FocusBackend {
     @Override
     public CompletionStage<FocusConnection> connect(Session session, Member self, Transport transport) {
         return backend.connect(session, self, transport);
+    }
+
+    /** The media status for operators; see {@link LiveKitBackend#status(long)}. */
+    @Override
+    public Map<String, Object> get() {
+        return backend.status(2_000);
     }
 
     @Deactivate

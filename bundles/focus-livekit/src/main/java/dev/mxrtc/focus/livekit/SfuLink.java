@@ -74,6 +74,7 @@ final class SfuLink implements SignalListener {
 
     private final String name;
     private final String serviceUrl;
+    private final String sfuUrl;
     private final MediaEngine engine;
     private final LiveKitSettings settings;
     private final ScheduledExecutorService actor;
@@ -96,11 +97,17 @@ final class SfuLink implements SignalListener {
     private boolean subscriberAnswerSent;
     private double toneHz;
     private boolean closed;
+    // for the status view
+    private PeerState subscriberState = PeerState.NEW;
+    private SignalClient.State signalState = SignalClient.State.IDLE;
+    private int resumes;
+    private int reconnects;
 
     SfuLink(String name, String serviceUrl, SfuAccess access, MediaEngine engine, HttpClient http,
             LiveKitSettings settings, ScheduledExecutorService actor, Events events) {
         this.name = name;
         this.serviceUrl = serviceUrl;
+        this.sfuUrl = access.url();
         this.engine = engine;
         this.settings = settings;
         this.actor = actor;
@@ -113,8 +120,24 @@ final class SfuLink implements SignalListener {
         return serviceUrl;
     }
 
+    /** The SFU's websocket URL, as the service granted it. */
+    String sfuUrl() {
+        return sfuUrl;
+    }
+
     void start() {
         signal.connect();
+    }
+
+    /** What the status view shows of this link: signalling state, both peers, recoveries. Actor only. */
+    Snapshot snapshot() {
+        return new Snapshot(signalState, publisher == null ? null : publisherState,
+                subscriber == null ? null : subscriberState, resumes, reconnects);
+    }
+
+    /** A link's state for the status view; a peer state is null while that peer does not exist. */
+    record Snapshot(SignalClient.State signal, PeerState publisher, PeerState subscriber, int resumes,
+            int reconnects) {
     }
 
     /** Publishes a tone on the publisher (now and after every new publisher); 0 Hz is silence. Actor only. */
@@ -141,6 +164,9 @@ final class SfuLink implements SignalListener {
     public void onJoined(JoinResponse join, boolean fullReconnect) {
         LOG.info("LiveKit {}: joined room {} as {}{}", name, join.getRoom().getName(), join.getParticipant().getSid(),
                 fullReconnect ? " (full reconnect: new peer connections)" : "");
+        if (fullReconnect) {
+            reconnects++;
+        }
         closePeers();
         newPeers();
     }
@@ -148,6 +174,7 @@ final class SfuLink implements SignalListener {
     @Override
     public void onResumed(ReconnectResponse reconnect) {
         LOG.info("LiveKit {}: signalling resumed; publisher {}", name, publisherState);
+        resumes++;
         // An offer made while resuming was queued and has gone out now; a publisher that lost its connection and
         // has no offer under way offers again (this stands in for an ICE restart: a fresh connection).
         if (publisher != null && !awaitingAnswer && heldOffer == null
@@ -200,6 +227,7 @@ final class SfuLink implements SignalListener {
 
     @Override
     public void onState(SignalClient.State state) {
+        signalState = state;
         if (state == SignalClient.State.CLOSED && !closed) {
             events.onLost(this, "signalling closed");
         }
@@ -210,6 +238,7 @@ final class SfuLink implements SignalListener {
     private void newPeers() {
         int gen = ++peerGen;
         publisherState = PeerState.NEW;
+        subscriberState = PeerState.NEW;
         announcedCid = null;
         heldOffer = null;
         subscriber = engine.createPeer(name + "-sub-" + gen, PeerRole.ANSWERER, true, new Listener(gen, false));
@@ -343,7 +372,10 @@ final class SfuLink implements SignalListener {
                         newPublisherConnection();
                         publisher.reconnect();
                     }
-                } else if (s == PeerState.FAILED) {
+                } else {
+                    subscriberState = s;
+                }
+                if (!isPublisher && s == PeerState.FAILED) {
                     signal.resume(ReconnectReason.RR_SUBSCRIBER_FAILED);
                 }
             });

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -94,6 +95,48 @@ class LiveKitMediaTest {
                 .stream().map(x -> x + " (of " + r.size() + ")").toList();
     }
 
+    /** The only connection in a backend's status. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> connection(Map<String, Object> status) {
+        List<Map<String, Object>> cs = (List<Map<String, Object>>) status.get("connections");
+        assertEquals(1, cs.size(), "one connection: " + status);
+        return cs.get(0);
+    }
+
+    /**
+     * The status map of a member's backend, once it settled (bounded): connected, both peers connected, and the
+     * audio it hears is the other member's tone, measured recently.
+     */
+    @SuppressWarnings("unchecked")
+    private void assertStatus(LiveKitBackend backend, MediaSupervisor engine, Member self, String serviceUrl,
+            String sfuUrl, double otherTone) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Map<String, Object>> last = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        await(Duration.ofSeconds(30), () -> {
+            Map<String, Object> c = connection(backend.status(2_000));
+            last.set(c);
+            return "connected".equals(c.get("state")) && "connected".equals(c.get("publisher"))
+                    && "connected".equals(c.get("subscriber")) && c.get("audio") instanceof Map<?, ?> au
+                    && TestMedia.Heard.matches(new dev.mxrtc.media.AudioLevel(((Number) au.get("rms")).doubleValue(),
+                            ((Number) au.get("hz")).doubleValue(), 0), otherTone)
+                    && ((Number) au.get("age_ms")).longValue() < 2_000;
+        }, "the status of " + self.memberId() + " shows connected peers hearing " + otherTone + " Hz");
+        Map<String, Object> status = backend.status(2_000);
+        System.out.println("livekit-status " + self.memberId() + ": " + last.get());
+        assertEquals("livekit", status.get("transport_type"));
+        Map<String, Object> worker = (Map<String, Object>) status.get("media_worker");
+        assertEquals(engine.status().pid(), worker.get("pid"));
+        assertEquals(engine.status().restarts(), worker.get("restarts"));
+        Map<String, Object> c = last.get();
+        assertEquals(Sessions4Test.ROOM, c.get("room_id"));
+        assertEquals(SlotId.ROOM_CALL.value(), c.get("slot_id"));
+        assertEquals(self.memberId(), c.get("member_id"));
+        assertEquals(self.userId(), c.get("user_id"));
+        assertEquals("joined", c.get("signalling"));
+        assertEquals(sfuUrl, c.get("sfu_url"), "the SFU URL: " + c);
+        assertEquals(serviceUrl, c.get("service_url"), "the livekit_service_url: " + c);
+    }
+
     @Test
     void twoMembersHearEachOtherThroughTheSfuAndRecover() throws Exception {
         HomeserverMain hs = keep(new HomeserverMain(HomeserverConfig.defaults("localhost", dir.resolve("hs")),
@@ -139,6 +182,9 @@ class LiveKitMediaTest {
                 + " SFU %d)%n", (Math.max(ca.connectedNanos(), cb.connectedNanos()) - t0) / 1_000_000, livekitJoinMs,
                 heardA.first(t0, TONE_B).level().frequencyHz(), heardB.first(t0, TONE_A).level().frequencyHz(),
                 engineA.status().restarts(), engineB.status().restarts(), sfuEngine.status().restarts());
+        // the admin console's view: each member's connection is connected, both peers connected, hearing the other
+        assertStatus(backendA, engineA, a, jwt.url(), sfu.url(), TONE_B);
+        assertStatus(backendB, engineB, b, jwt.url(), sfu.url(), TONE_A);
         assertEquals(java.util.Set.of(a.backendIdentity(), b.backendIdentity()), jwt.grants.stream()
                 .map(FakeLkJwtService.Grant::identity).collect(java.util.stream.Collectors.toSet()),
                 "identities other members derive");
@@ -204,6 +250,15 @@ class LiveKitMediaTest {
         long tLeave = System.nanoTime();
         await(Duration.ofSeconds(60), () -> heardA.first(tLeave, TONE_B) != null && heardB.first(tLeave, TONE_A) != null
                 && connected(a.backendIdentity(), b.backendIdentity()), "tones and open signalling before leaving");
+        Map<String, Object> beforeLeaveA = connection(backendA.status(2_000));
+        Map<String, Object> beforeLeaveB = connection(backendB.status(2_000));
+        String recoveriesA = beforeLeaveA.get("resumes") + " resumes, " + beforeLeaveA.get("reconnects") + " reconnects";
+        String recoveriesB = beforeLeaveB.get("resumes") + " resumes, " + beforeLeaveB.get("reconnects") + " reconnects";
+        assertTrue((Integer) beforeLeaveA.get("resumes") >= 1 && (Integer) beforeLeaveB.get("resumes") >= 1,
+                "the resume was counted: " + beforeLeaveA + " / " + beforeLeaveB);
+        // a full reconnect: the SFU refused the resume and the member joined again (counted as a reconnect)
+        assertTrue((Integer) beforeLeaveA.get("reconnects") >= 1 && (Integer) beforeLeaveB.get("reconnects") >= 1,
+                "the full reconnect was counted: " + beforeLeaveA + " / " + beforeLeaveB);
         long leavesBefore = sfu.count(SignalRequest.MessageCase.LEAVE);
         ca.close();
         cb.close();
@@ -218,6 +273,11 @@ class LiveKitMediaTest {
             }
         }, "both members gone from the SFU");
         long leaves = sfu.count(SignalRequest.MessageCase.LEAVE) - leavesBefore;
+        Map<String, Object> afterA = backendA.status(2_000);
+        assertEquals(List.of(), afterA.get("connections"), "a closed connection leaves the status view");
+        // the recoveries above were counted: both members resumed, then joined again
+        System.out.println("livekit-status: recoveries seen in the status before leaving: A " + recoveriesA
+                + ", B " + recoveriesB);
         System.out.println("livekit-leave: LeaveRequests received at close: " + leaves + " of 2"
                 + (leaves < 2 ? " (the others closed their sockets without one)" : ""));
 
