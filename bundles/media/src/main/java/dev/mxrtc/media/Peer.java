@@ -43,6 +43,24 @@ public interface Peer extends AutoCloseable {
     }
 
     /**
+     * Send one frame the application made, instead of a generated pattern, until {@link #publishVideo} or
+     * {@link #stopVideo}; the app pushes at its own rate (the encoder runs on each pushed frame). The peer gets video
+     * as with {@link #publishVideo} (an offerer without a video section adds one and renegotiates). Each frame is one
+     * IPC command (base64 of the I420 planes, ~154 kB for 320x240); when more than
+     * {@value #MAX_PUSHED_FRAMES_IN_FLIGHT} frames of this peer wait to be written to the media process, the newest is
+     * dropped. After a media process restart the last pushed frame is sent once again; the app keeps pushing.
+     *
+     * @throws IllegalArgumentException if the frame is larger than 1280x720 pixels (either orientation)
+     * @since 0.3
+     */
+    default void publishVideoFrame(I420Frame frame) {
+        throw new UnsupportedOperationException("this peer has no video");
+    }
+
+    /** Frames {@link #publishVideoFrame} lets wait for the media process per peer before it drops. */
+    int MAX_PUSHED_FRAMES_IN_FLIGHT = 3;
+
+    /**
      * Stop sending video. An offerer also sets its video section to receive-only and renegotiates; an answerer just
      * stops sending frames.
      *

@@ -52,6 +52,8 @@ class MediaApiDefaultsTest {
                 () -> old.createPeer("c", PeerRole.OFFERER, MediaOptions.AUDIO_VIDEO, quiet));
         assertThrows(UnsupportedOperationException.class, () -> p.publishVideo(VideoPattern.solid(0)));
         assertThrows(UnsupportedOperationException.class, p::stopVideo);
+        assertThrows(UnsupportedOperationException.class, () -> p.publishVideoFrame(new I420Frame(2, 2, 0,
+                new byte[6])));
         assertThrows(UnsupportedOperationException.class, () -> p.receiveVideoFrames(5));
         assertThrows(UnsupportedOperationException.class, () -> p.receiveAudioFrames(true));
         // a 0.1 listener takes the new callbacks without doing anything

@@ -88,6 +88,40 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * One frame the application pushes, packed I420 ({@link dev.mxrtc.media.I420Frame}'s layout), fed to the video
+     * source instead of the generated pattern; an offerer adds video if needed, as for {@link Video}.
+     */
+    record PushFrame(String peer, int gen, int width, int height, byte[] i420) implements PeerCommand {
+        /** Largest frame accepted: 1280x720 pixels (either orientation). */
+        public static final int MAX_PIXELS = 1280 * 720;
+        public static final int MAX_SIDE = 1280;
+
+        public PushFrame {
+            Wire.requireId(peer);
+            checkSize(width, height);
+            i420 = i420.clone();
+            if (i420.length != dev.mxrtc.media.I420Frame.size(width, height)) {
+                throw new IllegalArgumentException("I420 " + width + "x" + height + " needs "
+                        + dev.mxrtc.media.I420Frame.size(width, height) + " bytes, got " + i420.length);
+            }
+        }
+
+        /** Refuses sizes that are not positive or larger than 1280x720 (in pixels, either orientation). */
+        public static void checkSize(int width, int height) {
+            if (width <= 0 || height <= 0 || width > MAX_SIDE || height > MAX_SIDE
+                    || (long) width * height > MAX_PIXELS) {
+                throw new IllegalArgumentException("pushed video frames must be at most 1280x720 (either"
+                        + " orientation), got " + width + "x" + height);
+            }
+        }
+
+        @Override
+        public byte[] i420() {
+            return i420.clone();
+        }
+    }
+
     /** Stop publishing video (an offerer also makes its video section receive-only and renegotiates). */
     record VideoStop(String peer, int gen) implements PeerCommand {
         public VideoStop {

@@ -46,6 +46,11 @@ public final class Wire {
                 m.put("fps", x.fps());
                 m.put("rgb", x.rgb());
             }
+            case Command.PushFrame x -> {
+                peer(m, "push-frame", x.peer(), x.gen()).put("width", x.width());
+                m.put("height", x.height());
+                m.put("i420", Base64.getEncoder().encodeToString(x.i420()));
+            }
             case Command.VideoStop x -> peer(m, "video-stop", x.peer(), x.gen());
             case Command.Frames x -> {
                 peer(m, "frames", x.peer(), x.gen()).put("video-fps", x.videoFps());
@@ -148,6 +153,8 @@ public final class Wire {
                 case "forward" -> new Command.Forward(f.str("peer"), f.integer("gen"), f.str("from"));
                 case "video" -> new Command.Video(f.str("peer"), f.integer("gen"), f.integer("width"),
                         f.integer("height"), f.integer("fps"), f.integer("rgb"));
+                case "push-frame" -> new Command.PushFrame(f.str("peer"), f.integer("gen"), f.integer("width"),
+                        f.integer("height"), f.base64("i420"));
                 case "video-stop" -> new Command.VideoStop(f.str("peer"), f.integer("gen"));
                 case "frames" -> new Command.Frames(f.str("peer"), f.integer("gen"), f.integer("video-fps"),
                         f.bool("audio"));

@@ -2,6 +2,8 @@ package dev.mxrtc.media.supervisor;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,9 @@ final class SupervisedPeer implements Peer {
     private final boolean audio;
     private final boolean videoSection;
     private final PeerListener listener;
+    /** Pushed frames queued for the actor, not yet written to the worker (any thread). */
+    private final AtomicInteger framesInFlight = new AtomicInteger();
+    private final AtomicLong framesDropped = new AtomicLong();
     // actor-owned
     private int gen;
     private boolean closed;
@@ -42,6 +47,7 @@ final class SupervisedPeer implements Peer {
     private short[] pcm;
     private String forwardFrom;
     private VideoPattern video;
+    private I420Frame pushed;
     private int videoFramesFps;
     private boolean audioFrames;
 
@@ -138,6 +144,7 @@ final class SupervisedPeer implements Peer {
         Objects.requireNonNull(pattern, "pattern");
         owner.run(() -> {
             video = pattern;
+            pushed = null;
             if (!closed) {
                 owner.send(videoCommand());
             }
@@ -145,9 +152,45 @@ final class SupervisedPeer implements Peer {
     }
 
     @Override
+    public void publishVideoFrame(I420Frame frame) {
+        Objects.requireNonNull(frame, "frame");
+        Command.PushFrame.checkSize(frame.width(), frame.height());
+        if (framesInFlight.incrementAndGet() > MAX_PUSHED_FRAMES_IN_FLIGHT) {
+            framesInFlight.decrementAndGet();
+            long n = framesDropped.incrementAndGet();
+            if (n == 1 || n % 100 == 0) {
+                LOG.info("peer {}: {} pushed video frames dropped so far ({} in flight)", id, n,
+                        MAX_PUSHED_FRAMES_IN_FLIGHT);
+            }
+            return;
+        }
+        owner.run(() -> {
+            try {
+                video = null;
+                pushed = frame;
+                if (!closed) {
+                    owner.send(pushCommand());
+                }
+            } finally {
+                framesInFlight.decrementAndGet();
+            }
+        });
+    }
+
+    /** Pushed frames dropped because too many were in flight (for tests and stats). */
+    long pushedFramesDropped() {
+        return framesDropped.get();
+    }
+
+    private Command.PushFrame pushCommand() {
+        return new Command.PushFrame(id, gen, pushed.width(), pushed.height(), pushed.data());
+    }
+
+    @Override
     public void stopVideo() {
         owner.run(() -> {
             video = null;
+            pushed = null;
             if (!closed) {
                 owner.send(new Command.VideoStop(id, gen));
             }
@@ -214,9 +257,12 @@ final class SupervisedPeer implements Peer {
     /** A new connection in the worker (new generation) with the published audio and video re-applied. */
     void create() {
         gen++;
-        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER, audio, videoSection || video != null));
+        owner.send(new Command.Create(id, gen, role == PeerRole.OFFERER, audio,
+                videoSection || video != null || pushed != null));
         if (video != null) {
             owner.send(videoCommand());
+        } else if (pushed != null) {
+            owner.send(pushCommand());
         }
         if (videoFramesFps > 0 || audioFrames) {
             owner.send(new Command.Frames(id, gen, videoFramesFps, audioFrames));

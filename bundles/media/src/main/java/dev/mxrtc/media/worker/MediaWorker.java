@@ -166,6 +166,10 @@ public final class MediaWorker implements WorkerPeer.Host {
                     op = "video";
                     peer(x).publishVideo(new dev.mxrtc.media.VideoPattern(x.width(), x.height(), x.fps(), x.rgb()));
                 }
+                case Command.PushFrame x -> {
+                    op = "push-frame";
+                    peer(x).pushVideoFrame(x.width(), x.height(), x.i420());
+                }
                 case Command.VideoStop x -> {
                     op = "video-stop";
                     peer(x).stopVideo();

@@ -32,6 +32,7 @@ import dev.onvoid.webrtc.media.video.VideoTrackSink;
  *            removeFromOffer ── track off the sender, recvonly; the caller renegotiates
  *  answerer: attachToOffered (after each remote offer) ── our track on the first offered video section, sendrecv
  *  both:     publish / stopPushing ── frames at the pattern's rate, or none
+ *            pushExternal ── the application's frames (pattern stopped) until publish or stopPushing
  * </pre>
  *
  * Actor thread for everything except {@link #pushFrame()} (video pump) and the sink (libwebrtc's decoder thread);
@@ -54,6 +55,7 @@ final class PeerVideo {
     private boolean onSender;
     private VideoTrack remote;
     private ScheduledFuture<?> pushing;
+    private boolean external;
     // pump thread, under lock
     private TestPattern pattern;
     private long frameNo;
@@ -150,7 +152,30 @@ final class PeerVideo {
         pushing = host.scheduleVideo(this::pushFrame, 1_000_000L / p.fps());
     }
 
+    /**
+     * Actor: one application frame into the source, stopping any pattern; true for the first such frame since the
+     * last {@link #publish} or {@link #stopPushing} (the caller then makes sure there is a video section).
+     */
+    boolean pushExternal(int width, int height, byte[] i420) {
+        ensureTrack();
+        boolean first = !external;
+        if (first) {
+            stopPushing();
+            external = true;
+        }
+        lock.lock();
+        try {
+            if (!closed) {
+                push(width, height, i420);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return first;
+    }
+
     void stopPushing() {
+        external = false;
         if (pushing != null) {
             pushing.cancel(false);
             pushing = null;
@@ -171,29 +196,31 @@ final class PeerVideo {
                 return;
             }
             VideoPattern p = pattern.pattern();
-            byte[] i420 = pattern.draw(frameNo++);
-            NativeI420Buffer buffer = NativeI420Buffer.allocate(p.width(), p.height());
-            VideoFrame frame;
-            try {
-                int w = p.width();
-                int h = p.height();
-                int cw = (w + 1) / 2;
-                int ch = (h + 1) / 2;
-                copyIn(i420, 0, w, h, buffer.getDataY(), buffer.getStrideY());
-                copyIn(i420, w * h, cw, ch, buffer.getDataU(), buffer.getStrideU());
-                copyIn(i420, w * h + cw * ch, cw, ch, buffer.getDataV(), buffer.getStrideV());
-                frame = new VideoFrame(buffer, System.nanoTime());
-            } catch (RuntimeException e) {
-                buffer.release();
-                throw e;
-            }
-            try {
-                source.pushFrame(frame);
-            } finally {
-                frame.release();
-            }
+            push(p.width(), p.height(), pattern.draw(frameNo++));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Under the lock: a packed I420 frame into the source. */
+    private void push(int w, int h, byte[] i420) {
+        NativeI420Buffer buffer = NativeI420Buffer.allocate(w, h);
+        VideoFrame frame;
+        try {
+            int cw = (w + 1) / 2;
+            int ch = (h + 1) / 2;
+            copyIn(i420, 0, w, h, buffer.getDataY(), buffer.getStrideY());
+            copyIn(i420, w * h, cw, ch, buffer.getDataU(), buffer.getStrideU());
+            copyIn(i420, w * h + cw * ch, cw, ch, buffer.getDataV(), buffer.getStrideV());
+            frame = new VideoFrame(buffer, System.nanoTime());
+        } catch (RuntimeException e) {
+            buffer.release();
+            throw e;
+        }
+        try {
+            source.pushFrame(frame);
+        } finally {
+            frame.release();
         }
     }
 

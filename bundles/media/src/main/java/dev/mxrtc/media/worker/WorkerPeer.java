@@ -173,6 +173,21 @@ final class WorkerPeer {
         }
     }
 
+    /** One frame from the application instead of the pattern; an offerer adds a video section if there is none. */
+    void pushVideoFrame(int width, int height, byte[] i420) {
+        boolean first = video.pushExternal(width, height, i420);
+        if (first) {
+            if (offerer) {
+                if (video.addToOffer(pc)) {
+                    renegotiate("video");
+                }
+            } else if (remoteSet && !video.hasSection()) {
+                host.emit(new Event.Error(id, gen, "push-frame", "the offer had no video section: frames go out"
+                        + " once the offerer offers video"));
+            }
+        }
+    }
+
     /** Stop publishing video; an offerer makes its section receive-only (renegotiating). */
     void stopVideo() {
         video.stopPushing();

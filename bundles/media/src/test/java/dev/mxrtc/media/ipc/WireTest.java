@@ -31,6 +31,29 @@ class WireTest {
         Command.Pcm pcm = new Command.Pcm("p", 7, new byte[] {1, 2, -3, 4});
         Command.Pcm back = assertInstanceOf(Command.Pcm.class, Wire.decodeCommand(Wire.encode(pcm)));
         assertArrayEquals(pcm.pcm(), back.pcm());
+        byte[] i420 = new byte[dev.mxrtc.media.I420Frame.size(33, 17)];
+        for (int i = 0; i < i420.length; i++) {
+            i420[i] = (byte) (i * 5);
+        }
+        Command.PushFrame pf = assertInstanceOf(Command.PushFrame.class,
+                Wire.decodeCommand(Wire.encode(new Command.PushFrame("p", 10, 33, 17, i420))));
+        assertEquals(List.of(33, 17), List.of(pf.width(), pf.height()));
+        assertArrayEquals(i420, pf.i420());
+    }
+
+    @Test
+    void pushedFramesOfTheWrongSizeOrTooLargeAreRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new Command.PushFrame("p", 1, 4, 4, new byte[16]));
+        // 1280x720 either way round is the limit
+        Command.PushFrame.checkSize(1280, 720);
+        Command.PushFrame.checkSize(720, 1280);
+        for (int[] wh : new int[][] {{1281, 720}, {1280, 721}, {1920, 1080}, {0, 10}, {10, -1}, {1000, 1000}}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> Command.PushFrame.checkSize(wh[0], wh[1]), wh[0] + "x" + wh[1]);
+        }
+        assertThrows(WireException.class, () -> Wire.decodeCommand(
+                "{\"op\":\"push-frame\",\"peer\":\"p\",\"gen\":1,\"width\":2,\"height\":2,\"i420\":\"AAAA\"}"));
     }
 
     @Test
