@@ -51,7 +51,7 @@ public interface Peer extends AutoCloseable {
      * dropped. After a media process restart the last pushed frame is sent once again; the app keeps pushing.
      *
      * @throws IllegalArgumentException if the frame is larger than 1280x720 pixels (either orientation)
-     * @since 0.3
+     * @since 0.2 (the package is unreleased: additions this cycle stay in 0.2.0)
      */
     default void publishVideoFrame(I420Frame frame) {
         throw new UnsupportedOperationException("this peer has no video");
