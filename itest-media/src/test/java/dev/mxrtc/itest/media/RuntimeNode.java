@@ -142,9 +142,16 @@ final class RuntimeNode implements AutoCloseable {
         }
     }
 
-    /** The full_mesh status (the first media backend), if the console answers. */
+    /** The full_mesh backend's status (the console lists every media backend: livekit too), if the console answers. */
     Optional<JsonNode> mesh() {
-        return admin("/media").map(m -> m.path("backends").path(0)).filter(b -> !b.isMissingNode());
+        return admin("/media").flatMap(m -> {
+            for (JsonNode b : m.path("backends")) {
+                if ("full_mesh".equals(b.path("transport_type").asText())) {
+                    return Optional.of(b);
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     /** The signalling of this runtime's one full-mesh connection ("" while there is none). */
