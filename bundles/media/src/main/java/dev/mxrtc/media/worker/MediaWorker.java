@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,8 +45,12 @@ public final class MediaWorker implements WorkerPeer.Host {
     private static final long RESCUE_MS = 1_000;
     /** Exit status when the audio module's recording could not be stopped (the supervisor restarts the worker). */
     static final int EXIT_WEDGED = 70;
-    /** Longest pause of all pushing for one negotiating peer (one that never connects stops pausing). */
-    private static final long NEGOTIATION_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * Longest pause of all pushing for one peer coming up: one whose ICE never completes (or that connects late)
+     * stops holding the worker's other peers after this.
+     */
+    static final long COMING_UP_CAP_MS = 3_000;
+    private static final long COMING_UP_CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(COMING_UP_CAP_MS);
 
     private final PrintStream out;
     private final ReentrantLock outLock = new ReentrantLock();
@@ -59,8 +62,15 @@ public final class MediaWorker implements WorkerPeer.Host {
     private final Map<String, WorkerPeer> peers = new HashMap<>();
     private long reports;
     private final List<WorkerPeer> live = new CopyOnWriteArrayList<>();
-    /** Peers between create and connected, with their start time: audio pushing pauses while any is young. */
-    private final Map<WorkerPeer, Long> negotiating = new ConcurrentHashMap<>();
+    /**
+     * Actor: audio peers that may start a send stream (and with it the audio module's recording) at any moment, with
+     * the time they started to: from their first remote description (or a renegotiation) to connected. Pushing
+     * pauses while any is younger than {@link #COMING_UP_CAP_NANOS}. A peer whose offer is not answered yet is not
+     * here: without both descriptions no send stream can start.
+     */
+    private final Map<WorkerPeer, Long> comingUp = new HashMap<>();
+    /** Written by the actor, read by the pump: no audio is pushed while set (recording may run). */
+    private volatile boolean hold;
     private final HeadlessAudioDeviceModule adm;
     private final PeerConnectionFactory factory;
     /** The only caller of adm.stopRecording(). */
@@ -69,7 +79,7 @@ public final class MediaWorker implements WorkerPeer.Host {
     private final Set<WorkerPeer> waiting = new HashSet<>();
     /** Actor: when the last audio peer connected. */
     private long lastConnect;
-    /** Actor: a quiet check is scheduled / a stop is in flight. */
+    /** Actor: a check is scheduled / a stop is in flight. */
     private boolean stopScheduled;
     private boolean stopping;
 
@@ -127,9 +137,6 @@ public final class MediaWorker implements WorkerPeer.Host {
                     }
                     WorkerPeer p = new WorkerPeer(factory, x.peer(), x.gen(), x.offerer(), x.audio(), x.video(),
                             this);
-                    if (x.audio()) {
-                        negotiating.put(p, System.nanoTime());
-                    }
                     peers.put(x.peer(), p);
                     live.add(p);
                 }
@@ -209,19 +216,17 @@ public final class MediaWorker implements WorkerPeer.Host {
     }
 
     private void closePeer(WorkerPeer p) {
-        negotiating.remove(p);
+        comingUp.remove(p);
         waiting.remove(p);
         live.remove(p);
         p.close();
         emit(new Event.Closed(p.id, p.gen));
+        update();
     }
 
     private void pushAll() {
-        long now = System.nanoTime();
-        for (long since : negotiating.values()) {
-            if (now - since < NEGOTIATION_PAUSE_NANOS) {
-                return;
-            }
+        if (hold) {
+            return;
         }
         for (WorkerPeer p : live) {
             try {
@@ -276,11 +281,19 @@ public final class MediaWorker implements WorkerPeer.Host {
      * HeadlessAudioDeviceModule's recording thread feeding the send streams while the pump pushes through
      * CustomAudioSource trips libwebrtc's race_checker in audio_send_stream.cc (SIGABRT), and it sends the mix of
      * all received audio back out (a member hears itself). libwebrtc restarts recording on its worker thread for
-     * every new sending stream, so: no pushing at all while any audio peer negotiates, and recording stopped before
-     * pushing resumes.
+     * every new sending stream, and the capture thread then feeds <em>every</em> sending stream, the connected
+     * peers' too: so no pushing at all while recording may run, that is while any audio peer may start a send stream
+     * (see {@link #comingUp}) or has started one (connected) and recording was not stopped since.
      *
-     * <p>The stop is coalesced per worker, not per peer: one {@code stopRecording} once no audio peer is between
-     * create and connected and the last one connected {@link #SETTLE_MS} ago, on the {@link RecordingStopper}'s
+     * <pre>
+     *  pushing ──remote sdp applied / renegotiation──▶ held (peer coming up)
+     *  held ──peer connected──▶ held (waiting for a stop)
+     *  held ──nobody young coming up, 300 ms after the last connect──▶ stopping ──stop returned──▶ pushing
+     *  held ──nobody waiting, the coming-up ones all older than the cap (never connected)──▶ pushing (no stop needed:
+     *         no send stream started)
+     * </pre>
+     *
+     * <p>The stop is coalesced per worker, not per peer: one {@code stopRecording} on the {@link RecordingStopper}'s
      * thread. Stopping from here at each peer's connect raced with libwebrtc starting recording for the next peer
      * (several audio peers coming up together) and hung the actor and libwebrtc's worker thread in pthread_join.
      */
@@ -289,21 +302,24 @@ public final class MediaWorker implements WorkerPeer.Host {
         if (!peer.audio) {
             return;
         }
+        comingUp.remove(peer);
         waiting.add(peer);
         lastConnect = System.nanoTime();
-        scheduleStop();
+        update();
     }
 
-    /** Actor: check again in {@link #SETTLE_MS} whether recording can be stopped for the waiting peers. */
-    private void scheduleStop() {
-        if (stopScheduled) {
-            return;
-        }
-        stopScheduled = true;
-        try {
-            pump.schedule(() -> post(this::stopIfQuiet), SETTLE_MS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down
+    /** Actor: hold pushing if recording may run, and keep checking while anything is pending. */
+    private void update() {
+        long now = System.nanoTime();
+        comingUp.values().removeIf(since -> now - since >= COMING_UP_CAP_NANOS);
+        hold = !comingUp.isEmpty() || !waiting.isEmpty() || stopping;
+        if ((!comingUp.isEmpty() || !waiting.isEmpty()) && !stopScheduled) {
+            stopScheduled = true;
+            try {
+                pump.schedule(() -> post(this::stopIfQuiet), SETTLE_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
         }
     }
 
@@ -311,22 +327,11 @@ public final class MediaWorker implements WorkerPeer.Host {
     private void stopIfQuiet() {
         stopScheduled = false;
         waiting.removeIf(p -> !live.contains(p));
-        if (waiting.isEmpty() || stopping) {
-            if (!waiting.isEmpty()) {
-                scheduleStop();
-            }
-            return;
-        }
+        update();
         long now = System.nanoTime();
-        boolean quiet = now - lastConnect >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
-        for (Map.Entry<WorkerPeer, Long> e : negotiating.entrySet()) {
-            if (!waiting.contains(e.getKey()) && now - e.getValue() < NEGOTIATION_PAUSE_NANOS) {
-                quiet = false; // it will start a send stream soon: libwebrtc starts recording then
-            }
-        }
-        if (!quiet) {
-            scheduleStop();
-            return;
+        if (waiting.isEmpty() || stopping || !comingUp.isEmpty()
+                || now - lastConnect < TimeUnit.MILLISECONDS.toNanos(SETTLE_MS)) {
+            return; // update() checks again while something is pending
         }
         List<WorkerPeer> batch = List.copyOf(waiting);
         waiting.clear();
@@ -334,12 +339,9 @@ public final class MediaWorker implements WorkerPeer.Host {
         recording.stop(() -> post(() -> {
             stopping = false;
             for (WorkerPeer p : batch) {
-                negotiating.remove(p);
                 p.startPushing();
             }
-            if (!waiting.isEmpty()) {
-                scheduleStop();
-            }
+            update();
         }));
     }
 
@@ -355,16 +357,24 @@ public final class MediaWorker implements WorkerPeer.Host {
 
     @Override
     public void settled(WorkerPeer peer) {
-        negotiating.remove(peer);
+        comingUp.remove(peer);
         waiting.remove(peer);
+        update();
+    }
+
+    /** Both descriptions are (about to be) there: a send stream, and with it recording, may start at any moment. */
+    @Override
+    public void comingUp(WorkerPeer peer) {
+        if (peer.audio) {
+            comingUp.put(peer, System.nanoTime());
+            update();
+        }
     }
 
     /** Renegotiating may start or restart streams, and with them the audio module's recording: pause as on connect. */
     @Override
     public void renegotiating(WorkerPeer peer) {
-        if (peer.audio) {
-            negotiating.put(peer, System.nanoTime());
-        }
+        comingUp(peer);
     }
 
     @Override

@@ -65,6 +65,9 @@ final class WorkerPeer {
         /** The received-audio FIFO of the live peer with this id, or null. Any thread. */
         AudioFifo received(String peerId);
 
+        /** A first remote description comes: a send stream (and recording) may start any moment (MediaWorker). */
+        void comingUp(WorkerPeer peer);
+
         /** A renegotiation of a negotiated connection starts: audio pushing pauses (see MediaWorker). */
         void renegotiating(WorkerPeer peer);
 
@@ -219,6 +222,8 @@ final class WorkerPeer {
         boolean again = negotiated;
         if (t == RTCSdpType.OFFER && again) {
             host.renegotiating(this);
+        } else if (!again) {
+            host.comingUp(this);
         }
         pc.setRemoteDescription(new RTCSessionDescription(t, sdp), new SetObserver("remote-sdp", () -> {
             remoteSet = true;
