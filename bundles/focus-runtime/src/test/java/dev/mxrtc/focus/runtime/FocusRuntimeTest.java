@@ -95,10 +95,7 @@ class FocusRuntimeTest {
 
     @Test
     void transportChangeConnectsTheNewBeforeClosingTheOld() {
-        runtime.backendAdded(mesh.ref(1, 0));
-        runtime.backendAdded(lk.ref(2, 0));
-        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, bot), bot));
-        actor.runAll();
+        botOnMeshWithLivekitAvailable();
         lk.hold = true;
 
         Session moved = session(LK, bot);
@@ -123,13 +120,9 @@ class FocusRuntimeTest {
 
     @Test
     void failedNewConnectKeepsTheOldAndRetries() {
-        runtime.backendAdded(mesh.ref(1, 0));
-        runtime.backendAdded(lk.ref(2, 0));
-        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, bot), bot));
-        actor.runAll();
+        botOnMeshWithLivekitAvailable();
         lk.hold = true;
-        runtime.sessionEvent(new SessionEvent.ActiveTransportChanged(session(LK, bot), Optional.of(MESH),
-                Optional.of(LK)));
+        activeTransportMovesToLivekit();
         actor.runAll();
         lk.failNext("sfu down");
         actor.runAll();
@@ -151,13 +144,9 @@ class FocusRuntimeTest {
 
     @Test
     void connectThatThrowsKeepsTheOld() {
-        runtime.backendAdded(mesh.ref(1, 0));
-        runtime.backendAdded(lk.ref(2, 0));
-        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, bot), bot));
-        actor.runAll();
+        botOnMeshWithLivekitAvailable();
         lk.throwOnConnect = new IllegalStateException("bug");
-        runtime.sessionEvent(new SessionEvent.ActiveTransportChanged(session(LK, bot), Optional.of(MESH),
-                Optional.of(LK)));
+        activeTransportMovesToLivekit();
         actor.runAll();
         assertFalse(mesh.connections.get(0).closed);
         lk.throwOnConnect = null;
@@ -168,13 +157,9 @@ class FocusRuntimeTest {
 
     @Test
     void timedOutConnectKeepsTheOldAndALateConnectionIsClosed() {
-        runtime.backendAdded(mesh.ref(1, 0));
-        runtime.backendAdded(lk.ref(2, 0));
-        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, bot), bot));
-        actor.runAll();
+        botOnMeshWithLivekitAvailable();
         lk.hold = true;
-        runtime.sessionEvent(new SessionEvent.ActiveTransportChanged(session(LK, bot), Optional.of(MESH),
-                Optional.of(LK)));
+        activeTransportMovesToLivekit();
         actor.advance(5_000);
         assertFalse(mesh.connections.get(0).closed, "timed out: the old one stays");
 
@@ -332,12 +317,8 @@ class FocusRuntimeTest {
     @Test
     void transportChangeDuringTheFirstConnectSupersedesIt() {
         mesh.hold = true;
-        runtime.backendAdded(mesh.ref(1, 0));
-        runtime.backendAdded(lk.ref(2, 0));
-        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, bot), bot));
-        actor.runAll();
-        runtime.sessionEvent(new SessionEvent.ActiveTransportChanged(session(LK, bot), Optional.of(MESH),
-                Optional.of(LK)));
+        botOnMeshWithLivekitAvailable();
+        activeTransportMovesToLivekit();
         actor.runAll();
         assertEquals("connected lk m-bot", last());
         mesh.completeNext();
@@ -386,5 +367,18 @@ class FocusRuntimeTest {
 
     private long count(String prefix) {
         return log.stream().filter(s -> s.startsWith(prefix)).count();
+    }
+
+    /** Both backends registered; the bot joins a session whose active transport is the mesh and connects there. */
+    private void botOnMeshWithLivekitAvailable() {
+        runtime.backendAdded(mesh.ref(1, 0));
+        runtime.backendAdded(lk.ref(2, 0));
+        runtime.sessionEvent(new SessionEvent.MemberJoined(session(MESH, bot), bot));
+        actor.runAll();
+    }
+
+    private void activeTransportMovesToLivekit() {
+        runtime.sessionEvent(new SessionEvent.ActiveTransportChanged(session(LK, bot), Optional.of(MESH),
+                Optional.of(LK)));
     }
 }
